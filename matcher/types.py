@@ -1,0 +1,315 @@
+"""Typed, validated records (the domain) and result objects.
+
+Amounts are in 万元 (10,000 CNY), terms in months, dates as ISO dates.
+Validation messages are Chinese because they reach users through import reports.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from matcher.credit_code import credit_code_error
+
+DISTRICTS: tuple[str, ...] = (
+    "市南", "市北", "李沧", "崂山", "黄岛", "城阳", "即墨", "胶州", "平度", "莱西",
+)  # fmt: skip
+CHAINS: tuple[str, ...] = (
+    "人工智能", "新一代信息技术", "生命健康", "未来产业", "智能装备",
+    "绿色健康食品", "智能家电", "美妆", "新材料", "海洋经济",
+)  # fmt: skip
+TIERS: tuple[str, ...] = (
+    "创新型中小企业", "专精特新", "小巨人", "雏鹰", "瞪羚", "隐形独角兽", "独角兽",
+)  # fmt: skip
+SIZES: tuple[str, ...] = ("微型", "小型", "中型", "大型")
+TRANSFER_MODES: tuple[str, ...] = ("转让", "许可", "作价入股", "合作开发")
+PRODUCT_TYPES: tuple[str, ...] = (
+    "信用贷", "抵押贷", "知识产权质押", "供应链金融", "首贷", "贴息", "担保贷", "融资租赁",
+)  # fmt: skip
+
+NeedKind = Literal["tech", "finance", "partner"]
+RecordKind = Literal["enterprise", "need", "tech_result", "finance_product", "policy", "offer"]
+RECORD_KINDS: tuple[str, ...] = (
+    "enterprise", "need", "tech_result", "finance_product", "policy", "offer",
+)  # fmt: skip
+KIND_LABELS: dict[str, str] = {
+    "enterprise": "企业",
+    "need": "需求",
+    "tech_result": "科技成果",
+    "finance_product": "金融产品",
+    "policy": "政策",
+    "offer": "供给",
+}
+NEED_KIND_LABELS: dict[str, str] = {"tech": "技术需求", "finance": "融资需求", "partner": "合作需求"}
+
+# Fields an eligibility rule may test, with their Chinese names.
+RULE_FIELDS: dict[str, str] = {
+    "tiers": "企业梯度",
+    "chain": "产业链",
+    "district": "所在区市",
+    "size": "企业规模",
+    "employees": "从业人数",
+    "revenue": "营业收入（万元）",
+    "age_years": "成立年限（年）",
+    "whitelist": "信贷白名单",
+    "amount": "融资金额（万元）",
+    "term_months": "融资期限（月）",
+}
+RuleField = Literal[
+    "tiers", "chain", "district", "size", "employees", "revenue", "age_years", "whitelist",
+    "amount", "term_months",
+]  # fmt: skip
+RuleOp = Literal["in", "not_in", "ge", "le", "eq", "between"]
+
+
+def _require_text(value: str) -> str:
+    value = value.strip()
+    if not value:
+        raise ValueError("不能为空")
+    return value
+
+
+def _require_member(value: str, allowed: tuple[str, ...], what: str) -> str:
+    if value not in allowed:
+        raise ValueError(f"未知的{what}「{value}」，可选：{'、'.join(allowed)}")
+    return value
+
+
+class Record(BaseModel):
+    """Base of every stored record: a string id, unknown fields forbidden."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    id: str = Field(min_length=1, max_length=64)
+
+    def embed_text(self) -> str:
+        """The text that is embedded and indexed for this record."""
+        raise NotImplementedError
+
+    def display_title(self) -> str:
+        """A short Chinese title for listings and results."""
+        return self.id
+
+
+class Rule(BaseModel):
+    """One eligibility rule, stored as data: `field op value`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    field: RuleField
+    op: RuleOp
+    value: Any
+
+    @model_validator(mode="after")
+    def _check_value(self) -> Rule:
+        if self.op in ("in", "not_in") and not isinstance(self.value, list):
+            raise ValueError(f"规则 {self.field} {self.op} 需要列表值")
+        if self.op == "between" and not (isinstance(self.value, list) and len(self.value) == 2):
+            raise ValueError(f"规则 {self.field} between 需要 [下限, 上限]")
+        if self.op in ("ge", "le") and not isinstance(self.value, int | float):
+            raise ValueError(f"规则 {self.field} {self.op} 需要数值")
+        return self
+
+
+class Enterprise(Record):
+    name: str
+    credit_code: str
+    district: str
+    chain: str
+    tiers: list[str] = Field(default_factory=list)
+    size: str
+    employees: int = Field(ge=0)
+    revenue: float = Field(ge=0, description="营业收入，万元")
+    founded: date
+    description: str
+    whitelist: bool = False
+
+    _text = field_validator("name", "description")(_require_text)
+
+    @field_validator("credit_code")
+    @classmethod
+    def _valid_credit_code(cls, value: str) -> str:
+        value = value.strip().upper()
+        error = credit_code_error(value)
+        if error:
+            raise ValueError(error)
+        return value
+
+    @field_validator("district")
+    @classmethod
+    def _known_district(cls, value: str) -> str:
+        return _require_member(value.removesuffix("区").removesuffix("市"), DISTRICTS, "区市")
+
+    @field_validator("chain")
+    @classmethod
+    def _known_chain(cls, value: str) -> str:
+        return _require_member(value, CHAINS, "产业链")
+
+    @field_validator("size")
+    @classmethod
+    def _known_size(cls, value: str) -> str:
+        return _require_member(value, SIZES, "企业规模")
+
+    @field_validator("tiers")
+    @classmethod
+    def _known_tiers(cls, value: list[str]) -> list[str]:
+        return [_require_member(t.strip(), TIERS, "企业梯度") for t in value if t.strip()]
+
+    def age_years(self, today: date) -> float:
+        return (today - self.founded).days / 365.25
+
+    def embed_text(self) -> str:
+        return f"{self.name}（{self.chain}）：{self.description}"
+
+    def display_title(self) -> str:
+        return self.name
+
+
+class Need(Record):
+    enterprise_id: str
+    kind: NeedKind
+    text: str
+    amount: float | None = Field(default=None, gt=0, description="融资金额，万元")
+    term_months: int | None = Field(default=None, gt=0)
+    deadline: date | None = None
+
+    _text = field_validator("text")(_require_text)
+
+    def embed_text(self) -> str:
+        return self.text
+
+    def display_title(self) -> str:
+        return f"{NEED_KIND_LABELS[self.kind]}：{self.text[:30]}"
+
+
+class TechResult(Record):
+    university: str
+    team: str
+    title: str
+    abstract: str
+    field: str
+    trl: int = Field(ge=1, le=9)
+    transfer_modes: list[str] = Field(default_factory=list)
+    price: float | None = Field(default=None, ge=0, description="参考价格，万元")
+
+    _text = field_validator("university", "title", "abstract")(_require_text)
+
+    @field_validator("transfer_modes")
+    @classmethod
+    def _known_modes(cls, value: list[str]) -> list[str]:
+        return [_require_member(m.strip(), TRANSFER_MODES, "转化方式") for m in value if m.strip()]
+
+    def embed_text(self) -> str:
+        return f"{self.title}。{self.abstract}"
+
+    def display_title(self) -> str:
+        return f"{self.title}（{self.university}）"
+
+
+class FinanceProduct(Record):
+    bank: str
+    name: str
+    type: str
+    amount_min: float = Field(ge=0)
+    amount_max: float = Field(gt=0)
+    term_min: int = Field(ge=1)
+    term_max: int = Field(ge=1)
+    rate: float = Field(ge=0, le=36, description="年化利率，%")
+    rules: list[Rule] = Field(default_factory=list)
+    description: str
+
+    _text = field_validator("bank", "name", "description")(_require_text)
+
+    @field_validator("type")
+    @classmethod
+    def _known_type(cls, value: str) -> str:
+        return _require_member(value, PRODUCT_TYPES, "产品类型")
+
+    @model_validator(mode="after")
+    def _ranges(self) -> FinanceProduct:
+        if self.amount_min > self.amount_max:
+            raise ValueError("amount_min 不能大于 amount_max")
+        if self.term_min > self.term_max:
+            raise ValueError("term_min 不能大于 term_max")
+        return self
+
+    def embed_text(self) -> str:
+        return f"{self.name}（{self.type}）：{self.description}"
+
+    def display_title(self) -> str:
+        return f"{self.bank}·{self.name}"
+
+
+class Policy(Record):
+    issuer: str
+    title: str
+    text: str
+    rules: list[Rule] = Field(default_factory=list)
+    benefit: str
+    amount: float | None = Field(default=None, ge=0, description="最高支持金额，万元")
+    valid_from: date
+    valid_to: date | None = None
+    auto_grant: bool = Field(default=False, description="免申即享")
+
+    _text = field_validator("title", "text", "benefit")(_require_text)
+
+    @model_validator(mode="after")
+    def _dates(self) -> Policy:
+        if self.valid_to is not None and self.valid_to < self.valid_from:
+            raise ValueError("valid_to 早于 valid_from")
+        return self
+
+    def is_valid_on(self, day: date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+    def embed_text(self) -> str:
+        return f"{self.title}。{self.benefit}。{self.text[:400]}"
+
+    def display_title(self) -> str:
+        return self.title
+
+
+class Offer(Record):
+    enterprise_id: str
+    text: str
+
+    _text = field_validator("text")(_require_text)
+
+    def embed_text(self) -> str:
+        return self.text
+
+    def display_title(self) -> str:
+        return self.text[:30]
+
+
+AnyRecord = Union[Enterprise, Need, TechResult, FinanceProduct, Policy, Offer]  # noqa: UP007
+MODELS: dict[str, type[Record]] = {
+    "enterprise": Enterprise,
+    "need": Need,
+    "tech_result": TechResult,
+    "finance_product": FinanceProduct,
+    "policy": Policy,
+    "offer": Offer,
+}
+
+
+class RuleCheck(BaseModel):
+    """The outcome of one rule for one subject, with its Chinese reason."""
+
+    rule: Rule
+    passed: bool
+    reason: str
+
+
+class Recommendation(BaseModel):
+    """One recommended record with its score, score parts and reasons."""
+
+    kind: RecordKind
+    id: str
+    title: str
+    score: float
+    parts: dict[str, float] = Field(default_factory=dict)
+    reasons: list[str] = Field(default_factory=list)
+    checks: list[RuleCheck] = Field(default_factory=list)
