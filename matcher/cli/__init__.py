@@ -1,0 +1,12 @@
+"""Command-line interface: `matcher init | import | index | recommend | policies | evaluate | generate`."""
+
+from matcher.cli import (  # noqa: F401  (importing registers the commands)
+    evaluate_cmd,
+    generate_cmd,
+    import_cmd,
+    index_cmd,
+    query_cmd,
+)
+from matcher.cli.app import app
+
+__all__ = ["app"]

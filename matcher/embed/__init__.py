@@ -1,0 +1,1 @@
+"""Text encoders: dense (offline USE, sentence-transformers), lexical, hybrid; embedding cache."""

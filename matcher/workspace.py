@@ -1,0 +1,50 @@
+"""A workspace: one folder holding settings, records, embedding cache and indexes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from matcher.config import SETTINGS_FILE, Settings, load_settings, save_settings
+from matcher.errors import NotFoundError
+from matcher.store import RecordStore
+
+DEFAULT_WORKSPACE = Path(".matcher")
+
+
+@dataclass
+class Workspace:
+    """Paths and settings of one workspace; `store` holds its records."""
+
+    root: Path
+    settings: Settings
+    store: RecordStore = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.root = Path(self.root)
+        self.store = RecordStore(self.root)
+
+    @property
+    def index_dir(self) -> Path:
+        return self.root / "indexes"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.root / "cache"
+
+
+def init_workspace(root: Path, settings: Settings | None = None) -> Workspace:
+    """Create (or reset the settings of) a workspace folder."""
+    root = Path(root)
+    (root / "records").mkdir(parents=True, exist_ok=True)
+    settings = settings or Settings()
+    save_settings(root, settings)
+    return Workspace(root, settings)
+
+
+def open_workspace(root: Path) -> Workspace:
+    """Open an existing workspace; a clear error when it was never initialised."""
+    root = Path(root)
+    if not (root / SETTINGS_FILE).exists():
+        raise NotFoundError(f"工作区「{root}」不存在，请先运行 matcher init --workspace {root}")
+    return Workspace(root, load_settings(root))
