@@ -51,11 +51,11 @@ RULE_FIELDS: dict[str, str] = {
     "district": "所在区市",
     "size": "企业规模",
     "employees": "从业人数",
-    "revenue": "营业收入（万元）",
-    "age_years": "成立年限（年）",
+    "revenue": "营业收入",
+    "age_years": "成立年限",
     "whitelist": "信贷白名单",
-    "amount": "融资金额（万元）",
-    "term_months": "融资期限（月）",
+    "amount": "融资金额",
+    "term_months": "融资期限",
 }
 RuleField = Literal[
     "tiers", "chain", "district", "size", "employees", "revenue", "age_years", "whitelist",
