@@ -1,0 +1,189 @@
+"""Import files into a RecordStore: validate everything first, then write, so nothing is
+half-imported.
+
+A directory import is all-or-nothing too: every data file is read and validated (enterprises
+first, so needs and offers may cite enterprises of the same import), every problem of every
+file is collected, and only when there are none (or `skip_bad_rows` is set) are the records
+upserted. A file that cannot be read at all (bad format, unknown column) rejects the import
+even with `skip_bad_rows`: skipping a whole file is never silent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Container, Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from matcher.errors import IngestError
+from matcher.ingest.kinds import KIND_ORDER, choices, kind_from_filename, resolve_kind
+from matcher.ingest.problems import Problem
+from matcher.ingest.readers import Row, file_format, open_table
+from matcher.ingest.validate import REFERENCING_KINDS, CheckedFile, check_header, check_rows
+from matcher.store import RecordStore
+from matcher.types import KIND_LABELS
+
+
+@dataclass
+class ImportReport:
+    """What importing one file did: rows read, records added/updated/unchanged, rows skipped."""
+
+    file: str
+    kind: str
+    rows: int
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class FolderScan:
+    """The data files of a folder with their kinds, and the files left out."""
+
+    targets: list[tuple[Path, str]]
+    ignored: list[Path]
+
+
+def scan_folder(folder: Path, kind: str | None = None) -> FolderScan:
+    """Data files directly in `folder` (.csv/.tsv/.jsonl/.xlsx), by name.
+
+    Sub-folders, hidden files, other formats and (without `kind`) files whose name names no
+    record kind are left out and listed in `ignored`.
+    """
+    forced = resolve_kind(kind) if kind else None
+    targets: list[tuple[Path, str]] = []
+    ignored: list[Path] = []
+    for path in sorted(Path(folder).iterdir()):
+        if path.name.startswith((".", "~$")) or path.is_dir():
+            continue
+        found = forced or kind_from_filename(path)
+        if file_format(path) is None or found is None:
+            ignored.append(path)
+        else:
+            targets.append((path, found))
+    return FolderScan(targets, ignored)
+
+
+def import_file(
+    store: RecordStore,
+    path: Path,
+    kind: str | None = None,
+    skip_bad_rows: bool = False,
+    progress: bool = False,
+) -> ImportReport:
+    """Import one CSV/JSONL/XLSX file; `kind` defaults to what the file name says."""
+    path = Path(path)
+    if path.is_dir():
+        raise IngestError(f"「{path}」是文件夹，请用 import_path 导入")
+    return _import(store, [_target(path, kind)], skip_bad_rows, progress)[0]
+
+
+def import_path(
+    store: RecordStore,
+    path: Path,
+    kind: str | None = None,
+    skip_bad_rows: bool = False,
+    progress: bool = True,
+) -> list[ImportReport]:
+    """Import a file, or every data file of a folder (see `scan_folder`), all-or-nothing."""
+    path = Path(path)
+    if not path.exists():
+        raise IngestError(f"找不到文件或文件夹「{path}」")
+    if not path.is_dir():
+        return _import(store, [_target(path, kind)], skip_bad_rows, progress)
+    targets = scan_folder(path, kind).targets
+    if not targets:
+        wanted = "（.csv .jsonl .xlsx，文件名表明类型，如 needs.csv）"
+        raise IngestError(f"文件夹「{path}」中没有可导入的数据文件{wanted}")
+    return _import(store, targets, skip_bad_rows, progress)
+
+
+def _target(path: Path, kind: str | None) -> tuple[Path, str]:
+    if kind:
+        return path, resolve_kind(kind)
+    found = kind_from_filename(path)
+    if found is None:
+        raise IngestError(f"无法从文件名「{path.name}」判断数据类型，请用 --kind 指定：{choices()}")
+    return path, found
+
+
+def _import(
+    store: RecordStore, targets: list[tuple[Path, str]], skip_bad_rows: bool, progress: bool
+) -> list[ImportReport]:
+    checked: list[CheckedFile] = []
+    unreadable: list[Problem] = []
+    new_enterprises: set[str] = set()
+    known: _EnterpriseIds | None = None
+    for path, kind in sorted(targets, key=lambda target: KIND_ORDER.index(target[1])):
+        if kind in REFERENCING_KINDS and known is None:
+            known = _EnterpriseIds(store, new_enterprises)
+        try:
+            result = _check_file(path, kind, known if kind in REFERENCING_KINDS else None, progress)
+        except IngestError as error:
+            unreadable += error.problems
+            continue
+        if kind == "enterprise":
+            new_enterprises.update(record.id for record in result.records)
+        checked.append(result)
+    problems = unreadable + [p for result in checked for p in result.problems]
+    if unreadable or (problems and not skip_bad_rows):
+        raise IngestError(_failure_message(checked, unreadable, problems), problems)
+    return [_write(store, result) for result in checked]
+
+
+class _EnterpriseIds:
+    """Enterprise ids a need or offer may cite: those stored and those of this import."""
+
+    def __init__(self, store: RecordStore, new: set[str]) -> None:
+        self._stored = store.load("enterprise")
+        self._new = new
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._stored or item in self._new
+
+
+def _check_file(path: Path, kind: str, known: Container[str] | None, progress: bool) -> CheckedFile:
+    with open_table(path) as table:
+        if table.columns is not None:
+            check_header(str(path), kind, table.columns)
+        rows: Iterable[Row] = table.rows
+        if progress:
+            label = f"校验 {path.name}（{KIND_LABELS[kind]}）"
+            rows = tqdm(rows, desc=label, unit="行", leave=False, disable=None, mininterval=0.5)
+        return check_rows(str(path), kind, rows, known)
+
+
+def _write(store: RecordStore, result: CheckedFile) -> ImportReport:
+    summary = store.upsert(result.kind, result.records)
+    return ImportReport(
+        file=result.file,
+        kind=result.kind,
+        rows=result.rows,
+        added=summary.added,
+        updated=summary.updated,
+        unchanged=summary.unchanged,
+        skipped=result.bad_rows,
+        problems=result.problems,
+    )
+
+
+def _failure_message(
+    checked: list[CheckedFile], unreadable: list[Problem], problems: list[Problem]
+) -> str:
+    parts = []
+    parts += [f"无法读取「{Path(p.file).name}」：{p.reason}" for p in unreadable]
+    bad = [result for result in checked if result.problems]
+    if bad:
+        rows = sum(result.bad_rows for result in bad)
+        total = sum(result.rows for result in bad)
+        names = "、".join(f"「{Path(result.file).name}」" for result in bad)
+        parts.append(f"{names}共 {total} 行中有 {rows} 行数据有问题")
+    hint = "" if unreadable else "；修正后重新导入，或加 --skip-bad-rows 只导入正确的行"
+    return f"导入失败，未写入任何数据：{'；'.join(parts)}（共 {len(problems)} 个问题）{hint}"
