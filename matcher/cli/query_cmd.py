@@ -1,1 +1,108 @@
-"""Placeholder: commands are added by their owner."""
+"""`matcher recommend`, `matcher policies` and `matcher demo`."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from matcher.cli.app import JsonOption, WorkspaceOption, app
+from matcher.cli.errors import exit_on_user_error
+from matcher.cli.render import print_recommendations, recommendations_json
+from matcher.leads import leads_for_offer, leads_for_product, leads_for_tech_result
+from matcher.recommend import Recommender
+from matcher.types import NEED_KIND_LABELS, NeedKind
+from matcher.workspace import DEFAULT_WORKSPACE, open_workspace
+
+console = Console()
+KOption = Annotated[int, typer.Option("-k", "--top", min=1, max=200, help="how many results")]
+
+
+def _recommender(workspace, today: date | None = None) -> Recommender:
+    ws = open_workspace(workspace)
+    if today is not None:
+        ws.settings.today = today
+    return Recommender(ws)
+
+
+@app.command("recommend")
+@exit_on_user_error
+def recommend(
+    need_id: Annotated[str | None, typer.Argument(help="need id, e.g. N000001")] = None,
+    text: Annotated[str | None, typer.Option("--text", help="free-text need")] = None,
+    kind: Annotated[NeedKind, typer.Option("--kind", help="kind of free-text need")] = "tech",
+    enterprise: Annotated[str | None, typer.Option("--enterprise", help="enterprise id: all its needs, or the context of --text")] = None,  # fmt: skip
+    tech_result: Annotated[str | None, typer.Option("--tech-result", help="reverse: enterprises for a tech result")] = None,  # fmt: skip
+    product: Annotated[str | None, typer.Option("--product", help="reverse: enterprises for a finance product")] = None,  # fmt: skip
+    offer: Annotated[str | None, typer.Option("--offer", help="reverse: enterprises for an offer")] = None,  # fmt: skip
+    k: KOption = 10,
+    workspace: WorkspaceOption = DEFAULT_WORKSPACE,
+    as_json: JsonOption = False,
+) -> None:
+    """Recommend for a need, free text or all needs of an enterprise; or the reverse lead lists."""
+    rec = _recommender(workspace)
+    sections: list[tuple[str, list]] = []
+    if tech_result:
+        sections.append((f"科技成果 {tech_result} 的潜在需求企业", leads_for_tech_result(rec, tech_result, k)))
+    elif product:
+        sections.append((f"金融产品 {product} 的潜在客户", leads_for_product(rec, product, k)))
+    elif offer:
+        sections.append((f"供给 {offer} 的潜在合作企业", leads_for_offer(rec, offer, k)))
+    elif need_id:
+        need = rec.store.get("need", need_id)
+        sections.append((f"{NEED_KIND_LABELS[need.kind]} {need_id}：{need.text}", rec.for_need(need_id, k)))
+    elif text:
+        sections.append((f"{NEED_KIND_LABELS[kind]}：{text}", rec.for_text(text, kind, k, enterprise)))
+    elif enterprise:
+        for need in rec.needs_of(enterprise):
+            sections.append((f"{NEED_KIND_LABELS[need.kind]} {need.id}：{need.text}", rec.for_need(need.id, k)))
+        if not sections:
+            console.print(f"企业 {enterprise} 暂无需求记录")
+    else:
+        raise typer.BadParameter("请给出需求编号、--text、--enterprise 或反向查询选项之一")
+    if as_json:
+        typer.echo(recommendations_json([r for _, results in sections for r in results]))
+        return
+    for title, results in sections:
+        print_recommendations(console, title, results)
+
+
+@app.command("policies")
+@exit_on_user_error
+def policies(
+    enterprise_id: Annotated[str, typer.Argument(help="enterprise id, e.g. E000001")],
+    k: KOption = 20,
+    show_all: Annotated[bool, typer.Option("--all", help="also list policies it fails, with the failed rules")] = False,  # fmt: skip
+    on: Annotated[str | None, typer.Option("--date", help="reference date YYYY-MM-DD (default today)")] = None,  # fmt: skip
+    workspace: WorkspaceOption = DEFAULT_WORKSPACE,
+    as_json: JsonOption = False,
+) -> None:
+    """Policies in force that an enterprise is eligible for, each rule shown as passed or failed."""
+    rec = _recommender(workspace, date.fromisoformat(on) if on else None)
+    results = rec.policies(enterprise_id, k, include_ineligible=show_all)
+    if as_json:
+        typer.echo(recommendations_json(results))
+        return
+    name = rec.enterprise(enterprise_id).name
+    print_recommendations(console, f"{name}（{enterprise_id}）可享受的政策（截至{rec.today}）", results)
+
+
+@app.command("demo")
+@exit_on_user_error
+def demo(workspace: WorkspaceOption = DEFAULT_WORKSPACE, k: KOption = 3) -> None:
+    """Show recommendations for one sample need of each kind and policies for a sample enterprise."""
+    rec = _recommender(workspace)
+    needs = list(rec.store.load("need").values())
+    for kind in ("tech", "finance", "partner"):
+        need = next((n for n in needs if n.kind == kind), None)
+        if need is not None:
+            title = f"{NEED_KIND_LABELS[kind]} {need.id}：{need.text}"
+            print_recommendations(console, title, rec.for_need(need.id, k))
+    enterprises = list(rec.store.load("enterprise").values())
+    if enterprises:
+        best = max(enterprises[:500], key=lambda e: (len(e.tiers), e.whitelist))
+        print_recommendations(
+            console, f"{best.name}（{best.id}）可享受的政策", rec.policies(best.id, k + 2)
+        )
