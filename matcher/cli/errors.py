@@ -12,7 +12,7 @@ from rich.console import Console
 from matcher.errors import MatcherError
 
 F = TypeVar("F", bound=Callable[..., Any])
-_stderr = Console(stderr=True)
+_stderr = Console(stderr=True, soft_wrap=True)
 
 
 def exit_on_user_error(func: F) -> F:

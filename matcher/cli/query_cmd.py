@@ -17,7 +17,7 @@ from matcher.types import NEED_KIND_LABELS, NeedKind
 from matcher.workspace import DEFAULT_WORKSPACE, open_workspace
 
 console = Console()
-KOption = Annotated[int, typer.Option("-k", "--top", min=1, max=200, help="how many results")]
+KOption = Annotated[int, typer.Option("-k", "--top", min=1, max=200, help="返回结果数")]
 
 
 def _recommender(workspace, today: date | None = None) -> Recommender:
@@ -27,16 +27,16 @@ def _recommender(workspace, today: date | None = None) -> Recommender:
     return Recommender(ws)
 
 
-@app.command("recommend")
+@app.command("recommend", help="为需求、自由文本或企业的全部需求推荐；或反向查询潜在企业。")
 @exit_on_user_error
 def recommend(
-    need_id: Annotated[str | None, typer.Argument(help="need id, e.g. N000001")] = None,
-    text: Annotated[str | None, typer.Option("--text", help="free-text need")] = None,
-    kind: Annotated[NeedKind, typer.Option("--kind", help="kind of free-text need")] = "tech",
-    enterprise: Annotated[str | None, typer.Option("--enterprise", help="enterprise id: all its needs, or the context of --text")] = None,  # fmt: skip
-    tech_result: Annotated[str | None, typer.Option("--tech-result", help="reverse: enterprises for a tech result")] = None,  # fmt: skip
-    product: Annotated[str | None, typer.Option("--product", help="reverse: enterprises for a finance product")] = None,  # fmt: skip
-    offer: Annotated[str | None, typer.Option("--offer", help="reverse: enterprises for an offer")] = None,  # fmt: skip
+    need_id: Annotated[str | None, typer.Argument(help="需求编号，如 N000001")] = None,
+    text: Annotated[str | None, typer.Option("--text", help="自由文本需求")] = None,
+    kind: Annotated[NeedKind, typer.Option("--kind", help="自由文本需求的类型：tech|finance|partner")] = "tech",
+    enterprise: Annotated[str | None, typer.Option("--enterprise", help="企业编号：推荐其全部需求，或作为 --text 的企业背景")] = None,  # fmt: skip
+    tech_result: Annotated[str | None, typer.Option("--tech-result", help="反向：某科技成果的潜在需求企业")] = None,  # fmt: skip
+    product: Annotated[str | None, typer.Option("--product", help="反向：某金融产品的潜在客户企业")] = None,  # fmt: skip
+    offer: Annotated[str | None, typer.Option("--offer", help="反向：某供给的潜在合作企业")] = None,  # fmt: skip
     k: KOption = 10,
     workspace: WorkspaceOption = DEFAULT_WORKSPACE,
     as_json: JsonOption = False,
@@ -69,13 +69,13 @@ def recommend(
         print_recommendations(console, title, results)
 
 
-@app.command("policies")
+@app.command("policies", help="企业可享受的有效政策，逐条显示申报条件是否满足。")
 @exit_on_user_error
 def policies(
-    enterprise_id: Annotated[str, typer.Argument(help="enterprise id, e.g. E000001")],
+    enterprise_id: Annotated[str, typer.Argument(help="企业编号，如 E000001")],
     k: KOption = 20,
-    show_all: Annotated[bool, typer.Option("--all", help="also list policies it fails, with the failed rules")] = False,  # fmt: skip
-    on: Annotated[str | None, typer.Option("--date", help="reference date YYYY-MM-DD (default today)")] = None,  # fmt: skip
+    show_all: Annotated[bool, typer.Option("--all", help="同时列出不满足条件的政策及未通过的条件")] = False,  # fmt: skip
+    on: Annotated[str | None, typer.Option("--date", help="参考日期 YYYY-MM-DD（默认今天）")] = None,  # fmt: skip
     workspace: WorkspaceOption = DEFAULT_WORKSPACE,
     as_json: JsonOption = False,
 ) -> None:
@@ -89,7 +89,7 @@ def policies(
     print_recommendations(console, f"{name}（{enterprise_id}）可享受的政策（截至{rec.today}）", results)
 
 
-@app.command("demo")
+@app.command("demo", help="示例：每类需求各推荐一次，并列出一家示例企业可享受的政策。")
 @exit_on_user_error
 def demo(workspace: WorkspaceOption = DEFAULT_WORKSPACE, k: KOption = 3) -> None:
     """Show recommendations for one sample need of each kind and policies for a sample enterprise."""
