@@ -313,3 +313,4 @@ class Recommendation(BaseModel):
     parts: dict[str, float] = Field(default_factory=dict)
     reasons: list[str] = Field(default_factory=list)
     checks: list[RuleCheck] = Field(default_factory=list)
+    matched_id: str | None = Field(None, description="the record that matched, e.g. the need in a reverse view")
