@@ -8,9 +8,9 @@ from typing import Protocol
 import numpy as np
 
 # Default weights of the baseline; features a candidate lacks are left out of its normaliser.
+# `relevance` is the hybrid text score; semantic and lexical are shown as its parts.
 BASELINE_WEIGHTS: dict[str, float] = {
-    "semantic": 0.55,
-    "lexical": 0.30,
+    "relevance": 0.85,
     "chain": 0.10,
     "district": 0.05,
 }

@@ -41,7 +41,11 @@ class Scored:
 
 
 def text_features(candidate: Candidate) -> dict[str, float]:
-    return {"semantic": candidate.semantic, "lexical": candidate.lexical}
+    return {
+        "relevance": candidate.relevance,
+        "semantic": candidate.semantic,
+        "lexical": candidate.lexical,
+    }
 
 
 def text_reasons(query: str, candidate: Candidate, document: str) -> list[str]:
@@ -196,7 +200,7 @@ class Recommender:
             if not policy.is_valid_on(self.today):
                 continue
             checks = check_rules(policy.rules, values)
-            candidate = candidates.get(policy.id, Candidate(policy.id, 0.0, 0.0))
+            candidate = candidates.get(policy.id, Candidate(policy.id, 0.0, 0.0, 0.0))
             reasons = self._policy_reasons(policy, checks)
             scored = Scored(policy, text_features(candidate), reasons, checks)
             (eligible if all_passed(checks) else ineligible).append(scored)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from matcher.embed.base import Encoder
-from matcher.embed.hybrid import combine
+from matcher.embed.hybrid import fuse_scores
 from matcher.index.builder import load_indexes, workspace_encoder
 from matcher.index.sparse_index import SparseIndex
 from matcher.index.vector_index import VectorIndex
@@ -16,11 +16,16 @@ from matcher.workspace import Workspace
 
 @dataclass(frozen=True)
 class Candidate:
-    """A retrieved record id with its semantic (dense cosine) and lexical (sparse cosine) scores."""
+    """A retrieved record: semantic (dense cosine), lexical (sparse cosine) and their fusion.
+
+    `relevance` is the hybrid score, each channel rescaled to [0, 1] over the query's
+    candidates and then weighted (the fusion tuned on the dev data, docs/evaluation.md).
+    """
 
     id: str
     semantic: float
     lexical: float
+    relevance: float
 
 
 class Retriever:
@@ -61,6 +66,9 @@ class Retriever:
             return []
         semantic = dense.reconstruct(union) @ query_dense[0]
         lexical_exact = lexical.score(query_lexical, union)
-        fused = combine(semantic, lexical_exact, self.workspace.settings.hybrid_weight)
+        fused = fuse_scores(semantic, lexical_exact, self.workspace.settings.hybrid_weight)
         order = np.argsort(-fused, kind="stable")
-        return [Candidate(union[i], float(semantic[i]), float(lexical_exact[i])) for i in order]
+        return [
+            Candidate(union[i], float(semantic[i]), float(lexical_exact[i]), float(fused[i]))
+            for i in order
+        ]

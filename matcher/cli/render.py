@@ -11,6 +11,7 @@ from rich.table import Table
 from matcher.types import Recommendation
 
 PART_LABELS = {
+    "relevance": "相关度",
     "semantic": "语义",
     "lexical": "词汇",
     "chain": "产业链",

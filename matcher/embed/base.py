@@ -21,7 +21,10 @@ class Encoder(Protocol):
 
 @runtime_checkable
 class SparseEncoder(Protocol):
-    """A lexical encoder fitted on a corpus: `encode` returns CSR float32 [n, dim], rows L2-normalised."""
+    """A lexical encoder fitted on a corpus.
+
+    `encode` returns CSR float32 [n, dim] with L2-normalised rows.
+    """
 
     name: str
     dim: int

