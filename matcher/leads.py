@@ -1,4 +1,7 @@
-"""Reverse views (lead lists): a tech result, product or offer → the enterprises whose needs fit it."""
+"""Reverse views (lead lists).
+
+A tech result, product or offer → the enterprises whose needs fit it.
+"""
 
 from __future__ import annotations
 
@@ -23,11 +26,16 @@ def _need_candidates(recommender: Recommender, text: str, kind: str) -> list[tup
 
 def _lead(recommender: Recommender, need: Need, candidate, document: str) -> Scored:
     enterprise = recommender.enterprise(need.enterprise_id)
-    reasons = [f"企业需求（{need.id}）：{need.text[:60]}", *text_reasons(need.text, candidate, document)]
+    reasons = [
+        f"企业需求（{need.id}）：{need.text[:60]}",
+        *text_reasons(need.text, candidate, document),
+    ]
     return Scored(enterprise, text_features(candidate), reasons, matched_id=need.id)
 
 
-def leads_for_tech_result(recommender: Recommender, result_id: str, k: int = 10) -> list[Recommendation]:
+def leads_for_tech_result(
+    recommender: Recommender, result_id: str, k: int = 10
+) -> list[Recommendation]:
     """Enterprises with tech needs that this tech result answers."""
     result: TechResult = recommender.store.get("tech_result", result_id)  # type: ignore[assignment]
     scored = []
@@ -40,7 +48,9 @@ def leads_for_tech_result(recommender: Recommender, result_id: str, k: int = 10)
     return rank(_best_per_enterprise(scored), recommender.ranker, "enterprise", k)
 
 
-def leads_for_product(recommender: Recommender, product_id: str, k: int = 10) -> list[Recommendation]:
+def leads_for_product(
+    recommender: Recommender, product_id: str, k: int = 10
+) -> list[Recommendation]:
     """Enterprises with finance needs that pass every rule of this product."""
     product: FinanceProduct = recommender.store.get("finance_product", product_id)  # type: ignore[assignment]
     rules = product_rules(product)

@@ -1,4 +1,6 @@
-"""Forward recommendations: a need (or free text) → records of the right kind; an enterprise → policies.
+"""Forward recommendations.
+
+A need (or free text) → records of the right kind; an enterprise → the policies it is eligible for.
 
 Flow: retrieve (both channels) → filter (eligibility, self-exclusion) → rank → explain.
 """
@@ -26,7 +28,11 @@ from matcher.types import (
 )
 from matcher.workspace import Workspace, open_workspace
 
-TARGET_KIND: dict[str, str] = {"tech": "tech_result", "finance": "finance_product", "partner": "offer"}
+TARGET_KIND: dict[str, str] = {
+    "tech": "tech_result",
+    "finance": "finance_product",
+    "partner": "offer",
+}
 
 
 @dataclass
@@ -157,7 +163,9 @@ class Recommender:
         )
         checks = []
         if enterprise is not None:
-            checks = check_rules(product_rules(product), subject_values(enterprise, self.today, need))
+            checks = check_rules(
+                product_rules(product), subject_values(enterprise, self.today, need)
+            )
             if not all_passed(checks):
                 return None
             features["rules"] = 1.0

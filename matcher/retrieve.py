@@ -59,8 +59,8 @@ class Retriever:
         n = len(dense) if everything else self.workspace.settings.candidates * oversample
         query_dense = self.encoder.encode([text])
         query_lexical = lexical.encoder.encode([text])
-        dense_scores, dense_ids = dense.search(query_dense, n)
-        lexical_scores, lexical_ids = lexical.search(query_lexical, n)
+        _, dense_ids = dense.search(query_dense, n)
+        _, lexical_ids = lexical.search(query_lexical, n)
         union = list(dict.fromkeys([*dense_ids[0], *lexical_ids[0]]))
         if not union:
             return []

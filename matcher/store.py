@@ -97,6 +97,8 @@ class RecordStore:
         return digest.hexdigest()
 
     def _write(self, kind: str, records: dict[str, Record]) -> None:
-        lines = (json.dumps(r.model_dump(mode="json"), ensure_ascii=False) for r in records.values())
+        lines = (
+            json.dumps(r.model_dump(mode="json"), ensure_ascii=False) for r in records.values()
+        )
         write_text_atomic(self.path(kind), "".join(line + "\n" for line in lines))
         self._cache[kind] = records

@@ -42,7 +42,11 @@ KIND_LABELS: dict[str, str] = {
     "policy": "政策",
     "offer": "供给",
 }
-NEED_KIND_LABELS: dict[str, str] = {"tech": "技术需求", "finance": "融资需求", "partner": "合作需求"}
+NEED_KIND_LABELS: dict[str, str] = {
+    "tech": "技术需求",
+    "finance": "融资需求",
+    "partner": "合作需求",
+}
 
 # Fields an eligibility rule may test, with their Chinese names.
 RULE_FIELDS: dict[str, str] = {
@@ -313,4 +317,6 @@ class Recommendation(BaseModel):
     parts: dict[str, float] = Field(default_factory=dict)
     reasons: list[str] = Field(default_factory=list)
     checks: list[RuleCheck] = Field(default_factory=list)
-    matched_id: str | None = Field(None, description="the record that matched, e.g. the need in a reverse view")
+    matched_id: str | None = Field(
+        None, description="the record that matched, e.g. the need in a reverse view"
+    )

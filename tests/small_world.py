@@ -94,7 +94,11 @@ POLICIES = [
 ]  # fmt: skip
 
 OFFERS = [
-    Offer(id="O1", enterprise_id="E4", text="承接数控精密机械加工，铝合金、不锈钢结构件加工，精度0.01毫米"),
+    Offer(
+        id="O1",
+        enterprise_id="E4",
+        text="承接数控精密机械加工，铝合金、不锈钢结构件加工，精度0.01毫米",
+    ),
     Offer(id="O2", enterprise_id="E3", text="提供精密机械加工件的视觉检测设备与方案"),
     Offer(id="O3", enterprise_id="E2", text="供应花生油、即食海产品，可定制企业团购"),
 ]

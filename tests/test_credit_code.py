@@ -20,7 +20,11 @@ def test_wrong_check_digit_is_named():
 
 @pytest.mark.parametrize(
     ("code", "fragment"),
-    [("9137020016356268", "18位"), ("91370200163562681I", "非法字符"), ("91370200163562681g", "非法字符")],
+    [
+        ("9137020016356268", "18位"),
+        ("91370200163562681I", "非法字符"),
+        ("91370200163562681g", "非法字符"),
+    ],
 )
 def test_malformed_codes(code, fragment):
     assert fragment in credit_code_error(code)

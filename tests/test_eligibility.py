@@ -52,7 +52,9 @@ def test_need_amount_and_term_are_checked_against_product_ranges():
         rules=[Rule(field="tiers", op="in", value=["专精特新", "小巨人"])],
     )  # fmt: skip
     enterprise = make_enterprise()
-    fits = Need(id="N1", enterprise_id="E1", kind="finance", text="流动资金", amount=300, term_months=12)
+    fits = Need(
+        id="N1", enterprise_id="E1", kind="finance", text="流动资金", amount=300, term_months=12
+    )
     too_big = fits.model_copy(update={"amount": 800})
     assert all_passed(check_rules(product_rules(product), subject_values(enterprise, TODAY, fits)))
     checks = check_rules(product_rules(product), subject_values(enterprise, TODAY, too_big))

@@ -1,4 +1,7 @@
-"""Command-line interface: `matcher init | import | index | recommend | policies | evaluate | generate`."""
+"""Command-line interface.
+
+`matcher init | import | index | recommend | policies | demo | evaluate | generate`.
+"""
 
 from matcher.cli import (  # noqa: F401  (importing registers the commands)
     evaluate_cmd,

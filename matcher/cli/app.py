@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 
-
 app = typer.Typer(
     name="matcher",
     help="产业链对接、政金企对接与政策匹配推荐工具：导入数据、建立索引、推荐并说明理由。",

@@ -13,7 +13,7 @@ from matcher.cli.errors import exit_on_user_error
 from matcher.cli.render import print_recommendations, recommendations_json
 from matcher.leads import leads_for_offer, leads_for_product, leads_for_tech_result
 from matcher.recommend import Recommender
-from matcher.types import NEED_KIND_LABELS, NeedKind
+from matcher.types import NEED_KIND_LABELS, Need, NeedKind
 from matcher.workspace import DEFAULT_WORKSPACE, open_workspace
 
 console = Console()
@@ -27,16 +27,38 @@ def _recommender(workspace, today: date | None = None) -> Recommender:
     return Recommender(ws)
 
 
+NeedArg = Annotated[str | None, typer.Argument(help="需求编号，如 N000001")]
+TextOpt = Annotated[str | None, typer.Option("--text", help="自由文本需求")]
+KindOpt = Annotated[
+    NeedKind, typer.Option("--kind", help="自由文本需求的类型：tech|finance|partner")
+]
+EnterpriseOpt = Annotated[
+    str | None,
+    typer.Option("--enterprise", help="企业编号：推荐其全部需求，或作为 --text 的企业背景"),
+]
+TechResultOpt = Annotated[
+    str | None, typer.Option("--tech-result", help="反向：某科技成果的潜在需求企业")
+]
+ProductOpt = Annotated[str | None, typer.Option("--product", help="反向：某金融产品的潜在客户企业")]
+OfferOpt = Annotated[str | None, typer.Option("--offer", help="反向：某供给的潜在合作企业")]
+ShowAllOpt = Annotated[bool, typer.Option("--all", help="同时列出不满足条件的政策及未通过的条件")]
+DateOpt = Annotated[str | None, typer.Option("--date", help="参考日期 YYYY-MM-DD（默认今天）")]
+
+
+def _need_title(need: Need) -> str:
+    return f"{NEED_KIND_LABELS[need.kind]} {need.id}：{need.text}"
+
+
 @app.command("recommend", help="为需求、自由文本或企业的全部需求推荐；或反向查询潜在企业。")
 @exit_on_user_error
 def recommend(
-    need_id: Annotated[str | None, typer.Argument(help="需求编号，如 N000001")] = None,
-    text: Annotated[str | None, typer.Option("--text", help="自由文本需求")] = None,
-    kind: Annotated[NeedKind, typer.Option("--kind", help="自由文本需求的类型：tech|finance|partner")] = "tech",
-    enterprise: Annotated[str | None, typer.Option("--enterprise", help="企业编号：推荐其全部需求，或作为 --text 的企业背景")] = None,  # fmt: skip
-    tech_result: Annotated[str | None, typer.Option("--tech-result", help="反向：某科技成果的潜在需求企业")] = None,  # fmt: skip
-    product: Annotated[str | None, typer.Option("--product", help="反向：某金融产品的潜在客户企业")] = None,  # fmt: skip
-    offer: Annotated[str | None, typer.Option("--offer", help="反向：某供给的潜在合作企业")] = None,  # fmt: skip
+    need_id: NeedArg = None,
+    text: TextOpt = None,
+    kind: KindOpt = "tech",
+    enterprise: EnterpriseOpt = None,
+    tech_result: TechResultOpt = None,
+    product: ProductOpt = None,
+    offer: OfferOpt = None,
     k: KOption = 10,
     workspace: WorkspaceOption = DEFAULT_WORKSPACE,
     as_json: JsonOption = False,
@@ -45,19 +67,22 @@ def recommend(
     rec = _recommender(workspace)
     sections: list[tuple[str, list]] = []
     if tech_result:
-        sections.append((f"科技成果 {tech_result} 的潜在需求企业", leads_for_tech_result(rec, tech_result, k)))
+        leads = leads_for_tech_result(rec, tech_result, k)
+        sections.append((f"科技成果 {tech_result} 的潜在需求企业", leads))
     elif product:
         sections.append((f"金融产品 {product} 的潜在客户", leads_for_product(rec, product, k)))
     elif offer:
         sections.append((f"供给 {offer} 的潜在合作企业", leads_for_offer(rec, offer, k)))
     elif need_id:
         need = rec.store.get("need", need_id)
-        sections.append((f"{NEED_KIND_LABELS[need.kind]} {need_id}：{need.text}", rec.for_need(need_id, k)))
+        sections.append((_need_title(need), rec.for_need(need_id, k)))
     elif text:
-        sections.append((f"{NEED_KIND_LABELS[kind]}：{text}", rec.for_text(text, kind, k, enterprise)))
+        sections.append(
+            (f"{NEED_KIND_LABELS[kind]}：{text}", rec.for_text(text, kind, k, enterprise))
+        )
     elif enterprise:
         for need in rec.needs_of(enterprise):
-            sections.append((f"{NEED_KIND_LABELS[need.kind]} {need.id}：{need.text}", rec.for_need(need.id, k)))
+            sections.append((_need_title(need), rec.for_need(need.id, k)))
         if not sections:
             console.print(f"企业 {enterprise} 暂无需求记录")
     else:
@@ -74,8 +99,8 @@ def recommend(
 def policies(
     enterprise_id: Annotated[str, typer.Argument(help="企业编号，如 E000001")],
     k: KOption = 20,
-    show_all: Annotated[bool, typer.Option("--all", help="同时列出不满足条件的政策及未通过的条件")] = False,  # fmt: skip
-    on: Annotated[str | None, typer.Option("--date", help="参考日期 YYYY-MM-DD（默认今天）")] = None,  # fmt: skip
+    show_all: ShowAllOpt = False,
+    on: DateOpt = None,
     workspace: WorkspaceOption = DEFAULT_WORKSPACE,
     as_json: JsonOption = False,
 ) -> None:
@@ -86,20 +111,21 @@ def policies(
         typer.echo(recommendations_json(results))
         return
     name = rec.enterprise(enterprise_id).name
-    print_recommendations(console, f"{name}（{enterprise_id}）可享受的政策（截至{rec.today}）", results)
+    print_recommendations(
+        console, f"{name}（{enterprise_id}）可享受的政策（截至{rec.today}）", results
+    )
 
 
 @app.command("demo", help="示例：每类需求各推荐一次，并列出一家示例企业可享受的政策。")
 @exit_on_user_error
 def demo(workspace: WorkspaceOption = DEFAULT_WORKSPACE, k: KOption = 3) -> None:
-    """Show recommendations for one sample need of each kind and policies for a sample enterprise."""
+    """One sample need of each kind with its recommendations, and a sample enterprise's policies."""
     rec = _recommender(workspace)
     needs = list(rec.store.load("need").values())
     for kind in ("tech", "finance", "partner"):
         need = next((n for n in needs if n.kind == kind), None)
         if need is not None:
-            title = f"{NEED_KIND_LABELS[kind]} {need.id}：{need.text}"
-            print_recommendations(console, title, rec.for_need(need.id, k))
+            print_recommendations(console, _need_title(need), rec.for_need(need.id, k))
     enterprises = list(rec.store.load("enterprise").values())
     if enterprises:
         best = max(enterprises[:500], key=lambda e: (len(e.tiers), e.whitelist))

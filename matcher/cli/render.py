@@ -35,10 +35,8 @@ def print_recommendations(console: Console, title: str, results: Sequence[Recomm
     for rank, rec in enumerate(results, 1):
         lines = list(rec.reasons)
         lines += [("✓ " if c.passed else "✗ ") + c.reason for c in rec.checks]
-        table.add_row(
-            str(rank), f"{rec.title}\n[dim]{rec.id}[/dim]", f"{rec.score:.3f}", parts_text(rec.parts),
-            "\n".join(lines),
-        )  # fmt: skip
+        title = f"{rec.title}\n[dim]{rec.id}[/dim]"
+        table.add_row(str(rank), title, f"{rec.score:.3f}", parts_text(rec.parts), "\n".join(lines))
     if not results:
         table.add_row("-", "没有符合条件的结果", "", "", "")
     console.print(table)

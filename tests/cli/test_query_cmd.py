@@ -42,7 +42,9 @@ def test_recommend_table_is_chinese(workspace):
 
 
 def test_recommend_free_text_and_reverse(workspace):
-    text = run("recommend", "--text", "机器视觉表面缺陷检测", "--kind", "tech", "--json", "-w", workspace)
+    text = run(
+        "recommend", "--text", "机器视觉表面缺陷检测", "--kind", "tech", "--json", "-w", workspace
+    )
     assert json.loads(text.stdout)[0]["id"] == "T2"
     leads = run("recommend", "--product", "F2", "--json", "-w", workspace)
     assert [lead["id"] for lead in json.loads(leads.stdout)] == ["E2"]
