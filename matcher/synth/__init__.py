@@ -1,0 +1,1 @@
+"""Seeded generator of realistic sample data: every record kind, plus labelled eval sets."""
