@@ -81,12 +81,13 @@ def check_rules(rules: Sequence[Rule], values: dict[str, Any]) -> list[RuleCheck
 
 
 def product_rules(product: FinanceProduct) -> list[Rule]:
-    """A product's own rules plus its amount and term ranges as rules."""
+    """A product's own rules plus its amount and term ranges as rules (unless already stated)."""
     ranges = [
         Rule(field="amount", op="between", value=[product.amount_min, product.amount_max]),
         Rule(field="term_months", op="between", value=[product.term_min, product.term_max]),
     ]
-    return [*product.rules, *ranges]
+    stated = {(rule.field, rule.op, str(rule.value)) for rule in product.rules}
+    return [*product.rules, *(r for r in ranges if (r.field, r.op, str(r.value)) not in stated)]
 
 
 def all_passed(checks: Sequence[RuleCheck]) -> bool:

@@ -43,6 +43,12 @@ _STOPWORDS = frozenset(
         "解决",
         "方法",
         "系统",
+        "万元",
+        "期限",
+        "最大",
+        "开发",
+        "用于",
+        "左右",
     ]
 )
 
@@ -64,7 +70,7 @@ def shared_keywords(query: str, document: str, limit: int = 5) -> list[str]:
 
 
 def similarity_reason(semantic: float) -> str:
-    level = "高" if semantic >= 0.6 else "中" if semantic >= 0.4 else "低"
+    level = "高" if semantic >= 0.5 else "中" if semantic >= 0.3 else "低"
     return f"语义相似度{semantic:.2f}（{level}）"
 
 

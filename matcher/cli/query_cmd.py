@@ -123,9 +123,11 @@ def demo(workspace: WorkspaceOption = DEFAULT_WORKSPACE, k: KOption = 3) -> None
     rec = _recommender(workspace)
     needs = list(rec.store.load("need").values())
     for kind in ("tech", "finance", "partner"):
-        need = next((n for n in needs if n.kind == kind), None)
-        if need is not None:
-            print_recommendations(console, _need_title(need), rec.for_need(need.id, k))
+        for need in [n for n in needs if n.kind == kind][:20]:
+            results = rec.for_need(need.id, k)
+            if results:  # show the first sample need that has matches
+                print_recommendations(console, _need_title(need), results)
+                break
     enterprises = list(rec.store.load("enterprise").values())
     if enterprises:
         best = max(enterprises[:500], key=lambda e: (len(e.tiers), e.whitelist))

@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 
 from rich.console import Console
-from rich.table import Table
+from rich.markup import escape
 
 from matcher.types import Recommendation
 
@@ -21,25 +21,26 @@ PART_LABELS = {
 
 
 def parts_text(parts: dict[str, float]) -> str:
-    return " ".join(f"{PART_LABELS.get(name, name)}{value:.2f}" for name, value in parts.items())
+    return " ".join(f"{PART_LABELS.get(name, name)} {value:.2f}" for name, value in parts.items())
 
 
 def print_recommendations(console: Console, title: str, results: Sequence[Recommendation]) -> None:
-    """A table: rank, title, score and its parts, reasons and rule checks."""
-    table = Table(title=title, show_lines=True, title_justify="left")
-    table.add_column("#", justify="right")
-    table.add_column("推荐对象", max_width=34)
-    table.add_column("得分", justify="right")
-    table.add_column("得分构成", max_width=22)
-    table.add_column("推荐理由", max_width=60)
-    for rank, rec in enumerate(results, 1):
-        lines = list(rec.reasons)
-        lines += [("✓ " if c.passed else "✗ ") + c.reason for c in rec.checks]
-        title = f"{rec.title}\n[dim]{rec.id}[/dim]"
-        table.add_row(str(rank), title, f"{rec.score:.3f}", parts_text(rec.parts), "\n".join(lines))
+    """One block per result: rank, title, id, score, score parts, reasons and rule checks."""
+    console.rule(f"[bold]{escape(title)}[/bold]", align="left")
     if not results:
-        table.add_row("-", "没有符合条件的结果", "", "", "")
-    console.print(table)
+        console.print("  没有符合条件的结果")
+    for rank, rec in enumerate(results, 1):
+        console.print(
+            f"[bold]{rank}. {escape(rec.title)}[/bold] [dim]({rec.id})[/dim]  "
+            f"得分 [bold cyan]{rec.score:.3f}[/bold cyan]"
+        )
+        console.print(f"   得分构成：{parts_text(rec.parts)}", style="dim")
+        for reason in rec.reasons:
+            console.print(f"   · {escape(reason)}")
+        for check in rec.checks:
+            mark = "[green]✓[/green]" if check.passed else "[red]✗[/red]"
+            console.print(f"   {mark} {escape(check.reason)}")
+    console.print()
 
 
 def recommendations_json(results: Sequence[Recommendation]) -> str:

@@ -37,7 +37,7 @@ def test_recommend_need_json(workspace):
 def test_recommend_table_is_chinese(workspace):
     result = run("recommend", "N2", "-w", workspace)
     assert result.exit_code == 0, result.output
-    assert "推荐理由" in result.stdout and "专精特新贷" in result.stdout
+    assert "得分构成" in result.stdout and "专精特新贷" in result.stdout
     assert "✓" in result.stdout
 
 
