@@ -1,6 +1,7 @@
-"""The workspace record store: one JSONL file per record kind, rewritten atomically.
+"""Record stores: the protocol every backend implements, and the JSONL file backend.
 
-Upserts replace records by id, so importing the same ids again updates them.
+Upserts replace records by id, so importing the same ids again updates them. The SQL
+backend (SQLite / PostgreSQL) lives in the `storage` package and follows the same protocol.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from matcher.atomic import write_text_atomic
 from matcher.errors import NotFoundError
@@ -30,7 +32,58 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
-class RecordStore:
+class RecordStore(Protocol):
+    """What the library needs from a store of records (JSONL files, SQL database...)."""
+
+    def load(self, kind: str) -> dict[str, Record]:
+        """All records of `kind`, by id."""
+        ...
+
+    def get(self, kind: str, record_id: str) -> Record:
+        """One record; `NotFoundError` (Chinese message) when absent."""
+        ...
+
+    def upsert(self, kind: str, records: Iterable[Record]) -> UpsertSummary:
+        """Insert or replace by id, atomically."""
+        ...
+
+    def delete(self, kind: str, ids: Iterable[str]) -> int:
+        """Delete by id; how many existed."""
+        ...
+
+    def fingerprint(self, kind: str) -> str:
+        """Changes whenever the embedded content of `kind` changes."""
+        ...
+
+
+def records_fingerprint(records: dict[str, Record]) -> str:
+    """A hash over (id, hash of embedded text) of every record, in id order."""
+    digest = hashlib.sha256()
+    for record_id in sorted(records):
+        digest.update(f"{record_id}\t{content_hash(records[record_id].embed_text())}\n".encode())
+    return digest.hexdigest()
+
+
+def count_changes(
+    current: dict[str, Record], records: Iterable[Record]
+) -> tuple[UpsertSummary, list[Record]]:
+    """Classify `records` against `current` (added / updated / unchanged); also the changed ones."""
+    added = updated = unchanged = 0
+    changed: list[Record] = []
+    for record in records:
+        old = current.get(record.id)
+        if old is None:
+            added += 1
+        elif old == record:
+            unchanged += 1
+            continue
+        else:
+            updated += 1
+        changed.append(record)
+    return UpsertSummary(added, updated, unchanged), changed
+
+
+class JsonlRecordStore:
     """Records of every kind under `root/records/`, loaded lazily and cached."""
 
     def __init__(self, root: Path) -> None:
@@ -66,19 +119,11 @@ class RecordStore:
     def upsert(self, kind: str, records: Iterable[Record]) -> UpsertSummary:
         """Insert or replace records by id; the file is rewritten atomically."""
         current = dict(self.load(kind))
-        added = updated = unchanged = 0
-        for record in records:
-            old = current.get(record.id)
-            if old is None:
-                added += 1
-            elif old == record:
-                unchanged += 1
-            else:
-                updated += 1
-            current[record.id] = record
-        if added or updated:
+        summary, changed = count_changes(current, records)
+        if changed:
+            current.update((record.id, record) for record in changed)
             self._write(kind, current)
-        return UpsertSummary(added, updated, unchanged)
+        return summary
 
     def delete(self, kind: str, ids: Iterable[str]) -> int:
         """Delete records by id; returns how many existed."""
@@ -90,11 +135,7 @@ class RecordStore:
 
     def fingerprint(self, kind: str) -> str:
         """A hash over (id, embedded text) of every record: changes when indexed content does."""
-        digest = hashlib.sha256()
-        for record_id in sorted(self.load(kind)):
-            record = self.load(kind)[record_id]
-            digest.update(f"{record_id}\t{content_hash(record.embed_text())}\n".encode())
-        return digest.hexdigest()
+        return records_fingerprint(self.load(kind))
 
     def _write(self, kind: str, records: dict[str, Record]) -> None:
         lines = (

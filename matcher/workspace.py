@@ -7,22 +7,24 @@ from pathlib import Path
 
 from matcher.config import SETTINGS_FILE, Settings, load_settings, save_settings
 from matcher.errors import NotFoundError
-from matcher.store import RecordStore
+from matcher.store import JsonlRecordStore, RecordStore
 
 DEFAULT_WORKSPACE = Path(".matcher")
 
 
 @dataclass
 class Workspace:
-    """Paths and settings of one workspace; `store` holds its records."""
+    """Paths and settings of one workspace; `store` holds its records (JSONL files by default,
+    or any `RecordStore`, e.g. the service's SQL database)."""
 
     root: Path
     settings: Settings
-    store: RecordStore = field(init=False)
+    store: RecordStore = field(default=None)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
         self.root = Path(self.root)
-        self.store = RecordStore(self.root)
+        if self.store is None:
+            self.store = JsonlRecordStore(self.root)
 
     @property
     def index_dir(self) -> Path:

@@ -10,7 +10,7 @@ import pytest
 
 from matcher.errors import IngestError
 from matcher.ingest import import_file, import_path, kind_from_filename, resolve_kind, scan_folder
-from matcher.store import RecordStore
+from matcher.store import JsonlRecordStore as RecordStore
 from tests.ingest.ingest_files import (
     ENTERPRISE_HEADER,
     NEED_HEADER,

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from matcher.ingest import import_path, scan_folder
-from matcher.store import RecordStore
+from matcher.store import JsonlRecordStore as RecordStore
 
 SAMPLE_DIR = Path(__file__).resolve().parents[2] / "data" / "sample"
 

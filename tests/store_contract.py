@@ -1,0 +1,58 @@
+"""The contract every RecordStore backend passes (JSONL files here, SQL in tests/storage).
+
+A backend's test module imports these tests and defines a `store_factory` fixture: a
+callable returning a fresh store object over the same backing storage on every call.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from matcher.errors import NotFoundError
+from matcher.types import Need, Offer
+from tests.conftest import make_enterprise
+
+
+def need(record_id: str = "N1", text: str = "需要机器视觉缺陷检测算法", **extra) -> Need:
+    return Need(id=record_id, enterprise_id="E1", kind="tech", text=text, **extra)
+
+
+def test_contract_upsert_counts_and_reads_back(store_factory):
+    store = store_factory()
+    summary = store.upsert("enterprise", [make_enterprise("E1"), make_enterprise("E2")])
+    assert (summary.added, summary.updated, summary.unchanged) == (2, 0, 0)
+    assert store.get("enterprise", "E2") == make_enterprise("E2")
+    assert list(store_factory().load("enterprise")) == ["E1", "E2"]
+
+
+def test_contract_reupsert_updates_never_duplicates(store_factory):
+    store = store_factory()
+    store.upsert("need", [need("N1"), need("N2")])
+    summary = store.upsert("need", [need("N1"), need("N2", text="改为需要激光焊接工艺")])
+    assert (summary.added, summary.updated, summary.unchanged) == (0, 1, 1)
+    reopened = store_factory()
+    assert len(reopened.load("need")) == 2
+    assert reopened.get("need", "N2").text == "改为需要激光焊接工艺"
+
+
+def test_contract_missing_record_is_a_chinese_error(store_factory):
+    with pytest.raises(NotFoundError, match="找不到供给「O9」"):
+        store_factory().get("offer", "O9")
+
+
+def test_contract_delete(store_factory):
+    store = store_factory()
+    store.upsert("offer", [Offer(id="O1", enterprise_id="E1", text="精密加工"),
+                           Offer(id="O2", enterprise_id="E1", text="钣金焊接")])  # fmt: skip
+    assert store.delete("offer", ["O1", "O404"]) == 1
+    assert list(store_factory().load("offer")) == ["O2"]
+
+
+def test_contract_fingerprint_follows_embedded_text_only(store_factory):
+    store = store_factory()
+    store.upsert("need", [need("N1", amount=None)])
+    first = store.fingerprint("need")
+    store.upsert("need", [need("N1", deadline="2027-01-01")])
+    assert store_factory().fingerprint("need") == first  # not embedded: same fingerprint
+    store.upsert("need", [need("N1", text="需要工业机器人路径规划")])
+    assert store_factory().fingerprint("need") != first
