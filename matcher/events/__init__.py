@@ -1,0 +1,1 @@
+"""Docking events: participants, candidates, pairing, scheduling, exports."""

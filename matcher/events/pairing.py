@@ -1,0 +1,191 @@
+"""Exact capacity-constrained b-matching: which participants meet, maximising the total score.
+
+Bipartite events (demand on one side, supply on the other) are solved as a min-cost flow
+(OR-Tools): source → demand (capacity = max meetings) → supply (one arc per candidate pair,
+cost = −score) → sink, with a zero-cost bypass so that only worthwhile meetings are taken.
+Events where a participant is on both sides are solved exactly as an integer program
+(HiGHS through SciPy). Options become convex arc costs on the capacity arcs:
+- `min_meetings`: the first meetings of every participant carry a large bonus, so nobody
+  goes home with fewer than that when any feasible pairing allows it;
+- `fairness`: the k-th meeting of a participant earns `fairness / k` extra, so meetings are
+  spread over participants (diminishing returns) at a bounded cost in total score.
+Must-meet pairs are forced (an error if they exceed a capacity); never-meet pairs are dropped.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+from ortools.graph.python import min_cost_flow
+from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.sparse import lil_matrix
+
+from matcher.errors import MatcherError
+
+SCALE = 1_000_000  # scores are in [0, 1]; flow costs are integers
+MIN_BONUS = 1_000.0  # outweighs any sum of scores a participant's other meetings could bring
+MUST_BONUS = 1_000_000.0
+
+
+@dataclass(frozen=True)
+class Pair:
+    """A candidate meeting between participants `a` and `b` with its reciprocal score."""
+
+    a: str
+    b: str
+    score: float
+
+    @property
+    def key(self) -> frozenset[str]:
+        return frozenset((self.a, self.b))
+
+
+@dataclass
+class PairingProblem:
+    """Participants' capacities, candidate pairs and the organiser's constraints."""
+
+    capacity: Mapping[str, int]
+    pairs: list[Pair]
+    must_meet: set[frozenset[str]] = field(default_factory=set)
+    never_meet: set[frozenset[str]] = field(default_factory=set)
+    min_meetings: int = 0
+    fairness: float = 0.0
+
+
+@dataclass
+class PairingResult:
+    """Chosen meetings, their total score and the solver used."""
+
+    meetings: list[Pair]
+    objective: float
+    solver: str
+
+    def counts(self) -> Counter[str]:
+        return Counter(p for m in self.meetings for p in (m.a, m.b))
+
+
+def usable_pairs(problem: PairingProblem) -> list[Pair]:
+    """Candidate pairs without never-meets, self-pairs and duplicates; must-meets added."""
+    best: dict[frozenset[str], Pair] = {}
+    for pair in problem.pairs:
+        if pair.a == pair.b or pair.key in problem.never_meet:
+            continue
+        if pair.a not in problem.capacity or pair.b not in problem.capacity:
+            continue
+        if pair.key not in best or pair.score > best[pair.key].score:
+            best[pair.key] = pair
+    for key in problem.must_meet:
+        if key in problem.never_meet:
+            a, b = sorted(key)
+            raise MatcherError(f"{a} 与 {b} 同时在必见和不见名单中")
+        if key not in best:
+            a, b = sorted(key)
+            best[key] = Pair(a, b, 0.0)
+    _check_must_meet_capacity(problem)
+    return [p for p in best.values() if p.score > 0 or p.key in problem.must_meet]
+
+
+def _check_must_meet_capacity(problem: PairingProblem) -> None:
+    forced = Counter(p for key in problem.must_meet for p in key)
+    for participant, count in forced.items():
+        if count > problem.capacity.get(participant, 0):
+            raise MatcherError(
+                f"参会方 {participant} 的必见对象有 {count} 个，超过其最多 "
+                f"{problem.capacity.get(participant, 0)} 场的上限"
+            )
+
+
+def bipartition(pairs: Iterable[Pair]) -> tuple[set[str], set[str]] | None:
+    """Sides (left = every pair's `a`, right = every pair's `b`) when no one is on both."""
+    left = {p.a for p in pairs}
+    right = {p.b for p in pairs}
+    return None if left & right else (left, right)
+
+
+def node_bonuses(capacity: int, problem: PairingProblem) -> list[float]:
+    """Extra value of a participant's 1st, 2nd, ... meeting (non-increasing: convex costs)."""
+    bonuses = []
+    for k in range(1, capacity + 1):
+        bonus = MIN_BONUS if k <= problem.min_meetings else 0.0
+        bonuses.append(bonus + (problem.fairness / k if problem.fairness else 0.0))
+    return bonuses
+
+
+def solve(problem: PairingProblem) -> PairingResult:
+    """The exact optimum: min-cost flow when bipartite, an integer program otherwise."""
+    pairs = usable_pairs(problem)
+    sides = bipartition(pairs)
+    if sides is not None:
+        chosen, solver = _solve_flow(problem, pairs, *sides), "min-cost-flow"
+    else:
+        chosen, solver = _solve_milp(problem, pairs), "milp"
+    chosen.sort(key=lambda p: (-p.score, p.a, p.b))
+    return PairingResult(chosen, float(sum(p.score for p in chosen)), solver)
+
+
+def _pair_value(pair: Pair, problem: PairingProblem) -> float:
+    return pair.score + (MUST_BONUS if pair.key in problem.must_meet else 0.0)
+
+
+def _solve_flow(
+    problem: PairingProblem, pairs: list[Pair], left: set[str], right: set[str]
+) -> list[Pair]:
+    names = sorted(left) + sorted(right)
+    node = {name: i + 2 for i, name in enumerate(names)}  # 0 = source, 1 = sink
+    starts, ends, caps, costs = [], [], [], []
+
+    def arc(start: int, end: int, cap: int, value: float) -> None:
+        starts.append(start)
+        ends.append(end)
+        caps.append(cap)
+        costs.append(-round(value * SCALE))
+
+    for name in sorted(left):
+        for bonus in node_bonuses(problem.capacity[name], problem):
+            arc(0, node[name], 1, bonus)
+    first_pair_arc = len(starts)
+    for pair in pairs:
+        arc(node[pair.a], node[pair.b], 1, _pair_value(pair, problem))
+    for name in sorted(right):
+        for bonus in node_bonuses(problem.capacity[name], problem):
+            arc(node[name], 1, 1, bonus)
+    supply = sum(problem.capacity[name] for name in left)
+    arc(0, 1, supply, 0.0)  # bypass: meetings are optional
+
+    flow = min_cost_flow.SimpleMinCostFlow()
+    arcs = flow.add_arcs_with_capacity_and_unit_cost(
+        np.array(starts), np.array(ends), np.array(caps), np.array(costs)
+    )
+    flow.set_nodes_supplies(np.array([0, 1]), np.array([supply, -supply]))
+    if flow.solve() != flow.OPTIMAL:
+        raise MatcherError("配对求解失败（最小费用流无最优解）")
+    used = flow.flows(arcs[first_pair_arc : first_pair_arc + len(pairs)])
+    return [pair for pair, amount in zip(pairs, used, strict=True) if amount > 0]
+
+
+def _solve_milp(problem: PairingProblem, pairs: list[Pair]) -> list[Pair]:
+    """x_e ∈ {0,1} per pair, y_{v,k} ∈ [0,1] per participant meeting slot k; Σ_e∋v x_e = Σ_k y_{v,k}."""
+    people = sorted({p for pair in pairs for p in (pair.a, pair.b)})
+    slots = [(v, k, bonus) for v in people
+             for k, bonus in enumerate(node_bonuses(problem.capacity[v], problem))]  # fmt: skip
+    n_x, n_y = len(pairs), len(slots)
+    value = np.array([_pair_value(p, problem) for p in pairs] + [b for _, _, b in slots])
+    row_of = {v: i for i, v in enumerate(people)}
+    equality = lil_matrix((len(people), n_x + n_y))
+    for j, pair in enumerate(pairs):
+        equality[row_of[pair.a], j] = 1
+        equality[row_of[pair.b], j] = 1
+    for j, (v, _, _) in enumerate(slots):
+        equality[row_of[v], n_x + j] = -1
+    result = milp(
+        c=-value,
+        constraints=[LinearConstraint(equality.tocsr(), 0, 0)],
+        integrality=np.concatenate([np.ones(n_x), np.zeros(n_y)]),
+        bounds=Bounds(0, 1),
+    )
+    if not result.success:
+        raise MatcherError(f"配对求解失败（整数规划：{result.message}）")
+    return [pair for pair, x in zip(pairs, result.x[:n_x], strict=True) if x > 0.5]

@@ -1,0 +1,108 @@
+"""Pairing: exact optimum against brute force; capacities, must-meet and never-meet held."""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from matcher.errors import MatcherError
+from matcher.events.pairing import Pair, PairingProblem, solve
+
+
+def brute_force(problem: PairingProblem) -> float:
+    """Best total score over every subset of candidate pairs that respects the constraints."""
+    pairs = [p for p in problem.pairs if p.key not in problem.never_meet]
+    best = -1.0
+    for size in range(len(pairs) + 1):
+        for subset in itertools.combinations(pairs, size):
+            keys = {p.key for p in subset}
+            if len(keys) < len(subset) or not problem.must_meet <= keys:
+                continue
+            counts = Counter(x for p in subset for x in (p.a, p.b))
+            if all(counts[v] <= problem.capacity[v] for v in counts):
+                best = max(best, sum(p.score for p in subset))
+    return best
+
+
+@st.composite
+def problems(draw, bipartite: bool = True):
+    n_left = draw(st.integers(1, 4))
+    n_right = draw(st.integers(1, 4))
+    left = [f"D{i}" for i in range(n_left)]
+    right = [f"S{i}" for i in range(n_right)] if bipartite else left[:]
+    capacity = {v: draw(st.integers(0, 3)) for v in {*left, *right}}
+    candidates = [(a, b) for a in left for b in right if a < b or bipartite]
+    chosen = (
+        draw(st.lists(st.sampled_from(candidates), unique=True, max_size=9)) if candidates else []
+    )
+    pairs = [Pair(a, b, draw(st.floats(0.01, 1.0))) for a, b in chosen]
+    keys = [p.key for p in pairs]
+    never = set(draw(st.lists(st.sampled_from(keys), max_size=2, unique=True))) if keys else set()
+    return PairingProblem(capacity=capacity, pairs=pairs, never_meet=never)
+
+
+@settings(max_examples=150, deadline=None)
+@given(problems(bipartite=True))
+def test_flow_matches_brute_force_and_holds_constraints(problem):
+    result = solve(problem)
+    assert result.objective == pytest.approx(brute_force(problem), abs=1e-5)
+    counts = result.counts()
+    assert all(counts[v] <= problem.capacity[v] for v in counts)
+    assert not {m.key for m in result.meetings} & problem.never_meet
+    if result.meetings:
+        assert result.solver == "min-cost-flow"
+
+
+@settings(max_examples=100, deadline=None)
+@given(problems(bipartite=False))
+def test_general_graphs_match_brute_force(problem):
+    result = solve(problem)
+    assert result.objective == pytest.approx(brute_force(problem), abs=1e-5)
+    counts = result.counts()
+    assert all(counts[v] <= problem.capacity[v] for v in counts)
+
+
+def test_must_meet_is_forced_even_against_score():
+    pairs = [Pair("D1", "S1", 0.9), Pair("D1", "S2", 0.1)]
+    problem = PairingProblem(
+        {"D1": 1, "S1": 1, "S2": 1}, pairs, must_meet={frozenset({"D1", "S2"})}
+    )
+    assert [(m.a, m.b) for m in solve(problem).meetings] == [("D1", "S2")]
+
+
+def test_must_meet_without_candidate_pair_is_added():
+    problem = PairingProblem({"D1": 1, "S1": 1}, [], must_meet={frozenset({"D1", "S1"})})
+    assert len(solve(problem).meetings) == 1
+
+
+def test_must_meet_over_capacity_and_conflicts_are_errors():
+    over = PairingProblem({"D1": 1, "S1": 1, "S2": 1}, [],
+                          must_meet={frozenset({"D1", "S1"}), frozenset({"D1", "S2"})})  # fmt: skip
+    with pytest.raises(MatcherError, match="超过其最多 1 场"):
+        solve(over)
+    key = frozenset({"D1", "S1"})
+    both = PairingProblem({"D1": 1, "S1": 1}, [], must_meet={key}, never_meet={key})
+    with pytest.raises(MatcherError, match="必见和不见"):
+        solve(both)
+
+
+def test_min_meetings_gives_everyone_a_meeting_when_possible():
+    # S1 is everyone's favourite but can take one meeting less than asked without min_meetings.
+    pairs = [Pair("D1", "S1", 0.9), Pair("D1", "S2", 0.8), Pair("D2", "S1", 0.3)]
+    capacity = {"D1": 2, "D2": 1, "S1": 1, "S2": 1}
+    plain = solve(PairingProblem(capacity, pairs))
+    assert plain.counts()["D2"] == 0
+    fair = solve(PairingProblem(capacity, pairs, min_meetings=1))
+    assert fair.counts()["D2"] == 1 and fair.counts()["D1"] >= 1
+
+
+def test_fairness_spreads_meetings():
+    pairs = [Pair("D1", "S1", 0.9), Pair("D1", "S2", 0.9), Pair("D2", "S1", 0.8)]
+    capacity = {"D1": 2, "D2": 1, "S1": 1, "S2": 1}
+    assert solve(PairingProblem(capacity, pairs)).objective == pytest.approx(1.8)
+    fair = solve(PairingProblem(capacity, pairs, fairness=0.5))
+    assert fair.counts()["D2"] == 1
