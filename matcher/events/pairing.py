@@ -167,7 +167,11 @@ def _solve_flow(
 
 
 def _solve_milp(problem: PairingProblem, pairs: list[Pair]) -> list[Pair]:
-    """x_e ∈ {0,1} per pair, y_{v,k} ∈ [0,1] per participant meeting slot k; Σ_e∋v x_e = Σ_k y_{v,k}."""
+    """x_e ∈ {0,1} per pair; y_{v,k} ∈ [0,1] per participant and meeting number k.
+
+    Σ_{e∋v} x_e = Σ_k y_{v,k}: a participant's meetings fill its numbered places, which
+    carry the non-increasing bonuses, so the LP fills them in order.
+    """
     people = sorted({p for pair in pairs for p in (pair.a, pair.b)})
     slots = [(v, k, bonus) for v in people
              for k, bonus in enumerate(node_bonuses(problem.capacity[v], problem))]  # fmt: skip

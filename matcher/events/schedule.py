@@ -145,7 +145,7 @@ def _with_tables(
     """Table numbers (1-based) within each slot; locked meetings keep their tables."""
     items = slot_of.items() if isinstance(slot_of, Mapping) else enumerate(slot_of)
     taken: dict[int, set[int]] = defaultdict(set)
-    for index, (slot, table) in locked.items():
+    for slot, table in locked.values():
         taken[slot].add(table)
     placed: dict[int, tuple[int, int]] = {}
     for index, slot in sorted(items):
@@ -173,8 +173,9 @@ def _solve_cp(
     x: dict[tuple[int, int], cp_model.IntVar] = {}
     unplaced: dict[int, str] = {}
     for index, meeting in enumerate(meetings):
-        options = [s for s in range(slots)
-                   if all(s in availability.get(p, range(slots)) for p in (meeting.a, meeting.b))]  # fmt: skip
+        free_a = availability.get(meeting.a, range(slots))
+        free_b = availability.get(meeting.b, range(slots))
+        options = [s for s in range(slots) if s in free_a and s in free_b]
         if index in locked:
             options = [locked[index][0]]
         if not options:
