@@ -1,0 +1,152 @@
+"""The organiser's verbs on an event plan: pair, schedule, lock, remove, must-meet, regenerate."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from matcher.embed.base import Encoder
+from matcher.errors import MatcherError
+from matcher.events.candidates import candidate_meetings
+from matcher.events.model import EventPlan, Meeting, Shortfall
+from matcher.events.pairing import Pair, PairingProblem, solve
+from matcher.events.schedule import schedule
+from matcher.workspace import Workspace
+
+MUST_MEET_REASON = "组织方指定必见"
+
+
+def _oriented(plan: EventPlan, first: str, second: str) -> tuple[str, str]:
+    """(demand side, supply side) of two participants, by their roles."""
+    if plan.participant(first).role == "supply" or plan.participant(second).role == "demand":
+        return second, first
+    return first, second
+
+
+def _must_meet(plan: EventPlan) -> set[frozenset[str]]:
+    ids = {p.id for p in plan.participants}
+    pairs = {frozenset((p.id, other)) for p in plan.participants for other in p.must_meet}
+    unknown = sorted(other for p in plan.participants for other in p.must_meet if other not in ids)
+    if unknown:
+        raise MatcherError(f"必见名单中的参会方不存在：{'、'.join(unknown)}")
+    return pairs | {m.key for m in plan.meetings if m.locked}
+
+
+def _never_meet(plan: EventPlan) -> set[frozenset[str]]:
+    pairs = {frozenset((p.id, other)) for p in plan.participants for other in p.never_meet}
+    return pairs | {frozenset(pair) for pair in plan.removed}
+
+
+def pair_event(plan: EventPlan, workspace: Workspace, encoder: Encoder) -> EventPlan:
+    """Choose the meetings: exact b-matching over the reciprocal candidates.
+
+    Locked meetings stay (with their slot and table), removed pairs never come back, and
+    must-meets are forced. Participants who get fewer meetings than asked are reported.
+    """
+    if not plan.participants:
+        raise MatcherError("活动还没有参会方，请先添加参会方")
+    candidates = {m.key: m for m in candidate_meetings(plan, workspace, encoder)}
+    locked = {m.key: m for m in plan.meetings if m.locked}
+    problem = PairingProblem(
+        capacity={p.id: p.max_meetings for p in plan.participants},
+        pairs=[Pair(m.a, m.b, m.score) for m in candidates.values()],
+        must_meet=_must_meet(plan),
+        never_meet=_never_meet(plan),
+        min_meetings=plan.event.min_meetings,
+        fairness=plan.event.fairness,
+    )
+    result = solve(problem)
+    meetings = []
+    for pair in result.meetings:
+        if pair.key in locked:
+            meetings.append(locked[pair.key])
+        elif pair.key in candidates:
+            meetings.append(candidates[pair.key].model_copy())
+        else:
+            a, b = _oriented(plan, pair.a, pair.b)
+            meetings.append(Meeting(a=a, b=b, score=0.0, reasons=[MUST_MEET_REASON]))
+    for meeting in meetings:
+        if meeting.key in problem.must_meet and MUST_MEET_REASON not in meeting.reasons:
+            meeting.reasons.append(MUST_MEET_REASON)
+    plan.meetings = meetings
+    plan.objective = round(sum(m.score for m in meetings), 4)
+    plan.shortfalls = shortfalls(plan, list(candidates.values()), problem.never_meet)
+    plan.unplaced = {}
+    return plan
+
+
+def shortfalls(
+    plan: EventPlan, candidates: list[Meeting], never: set[frozenset[str]]
+) -> list[Shortfall]:
+    """Who got fewer meetings than asked, with the reason (Chinese)."""
+    got = Counter(p for m in plan.meetings for p in (m.a, m.b))
+    options = Counter(p for m in candidates for p in (m.a, m.b))
+    blocked = Counter(p for m in candidates if m.key in never for p in (m.a, m.b))
+    result = []
+    for participant in plan.participants:
+        count = got[participant.id]
+        if count >= participant.max_meetings:
+            continue
+        if options[participant.id] == 0:
+            reason = "没有相互匹配的候选对象（其需求或供给与其他参会方都不相关）"
+        elif options[participant.id] == blocked[participant.id]:
+            reason = "候选对象都在不见名单或已删除的配对中"
+        elif options[participant.id] - blocked[participant.id] <= count:
+            reason = f"只有{count}个可安排的候选对象"
+        else:
+            reason = "其余候选对象的会谈名额已满，名额分给了总分更高的配对"
+        result.append(Shortfall(participant=participant.id, wanted=participant.max_meetings,
+                                got=count, reason=reason))  # fmt: skip
+    return result
+
+
+def schedule_event(plan: EventPlan, time_limit: float = 20.0) -> EventPlan:
+    """Give every meeting a slot and a table; locked meetings keep theirs."""
+    if not plan.meetings:
+        raise MatcherError("还没有配对结果，请先运行配对")
+    availability = {p.id: set(p.availability) for p in plan.participants
+                    if p.availability is not None}  # fmt: skip
+    locked = {i: (m.slot, m.table) for i, m in enumerate(plan.meetings)
+              if m.locked and m.slot is not None and m.table is not None}  # fmt: skip
+    pairs = [Pair(m.a, m.b, m.score) for m in plan.meetings]
+    result = schedule(pairs, len(plan.event.slots), plan.event.tables, availability, locked,
+                      time_limit)  # type: ignore[arg-type]  # fmt: skip
+    plan.unplaced = {}
+    for index, meeting in enumerate(plan.meetings):
+        if index in result.placed:
+            meeting.slot, meeting.table = result.placed[index]
+        else:
+            meeting.slot = meeting.table = None
+            plan.unplaced[f"{meeting.a}|{meeting.b}"] = result.unplaced[index]
+    return plan
+
+
+def _find(plan: EventPlan, a: str, b: str) -> Meeting:
+    key = frozenset((a, b))
+    for meeting in plan.meetings:
+        if meeting.key == key:
+            return meeting
+    raise MatcherError(f"没有 {a} 与 {b} 的会谈")
+
+
+def lock_meeting(plan: EventPlan, a: str, b: str, locked: bool = True) -> EventPlan:
+    """Lock (or unlock) a meeting: regenerating keeps it, with its slot and table."""
+    _find(plan, a, b).locked = locked
+    return plan
+
+
+def remove_meeting(plan: EventPlan, a: str, b: str) -> EventPlan:
+    """Remove a meeting; the pair is never proposed again for this event."""
+    meeting = _find(plan, a, b)
+    plan.meetings.remove(meeting)
+    plan.removed.append(sorted((a, b)))
+    return plan
+
+
+def add_must_meet(plan: EventPlan, a: str, b: str) -> EventPlan:
+    """Make `a` and `b` meet at the next regeneration (and forget an earlier removal)."""
+    first = plan.participant(a)
+    plan.participant(b)
+    if b not in first.must_meet:
+        first.must_meet.append(b)
+    plan.removed = [pair for pair in plan.removed if set(pair) != {a, b}]
+    return plan
