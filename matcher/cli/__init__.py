@@ -5,6 +5,7 @@
 
 from matcher.cli import (  # noqa: F401  (importing registers the commands)
     evaluate_cmd,
+    event_cmd,
     generate_cmd,
     import_cmd,
     index_cmd,

@@ -21,11 +21,11 @@ from dataclasses import dataclass
 import faiss
 import numpy as np
 
+from matcher.eligibility import all_passed, check_rules, product_rules, subject_values
 from matcher.embed.base import Encoder
 from matcher.embed.cache import EmbeddingCache, encode_with_cache
 from matcher.embed.hybrid import combine, fuse_scores
 from matcher.embed.lexical import LexicalEncoder
-from matcher.eligibility import all_passed, check_rules, product_rules, subject_values
 from matcher.events.model import EventPlan, Meeting
 from matcher.explain import keyword_reason
 from matcher.recommend import TARGET_KIND
@@ -67,8 +67,9 @@ def event_items(plan: EventPlan, workspace: Workspace) -> tuple[list[Item], list
     for p in plan.participants:
         if p.kind == "enterprise":
             if p.role in ("demand", "both"):
-                needs += [Item(n, "need", p.id) for n in by_owner["need", p.ref]
-                          if n.kind in need_kinds]  # type: ignore[attr-defined]  # fmt: skip
+                needs += [
+                    Item(n, "need", p.id) for n in by_owner["need", p.ref] if n.kind in need_kinds
+                ]  # type: ignore[attr-defined]
             if p.role in ("supply", "both") and plan.event.kind == "industry":
                 supplies += [Item(o, "offer", p.id) for o in by_owner["offer", p.ref]]
         else:
@@ -99,8 +100,9 @@ def _preferences(
     prefs = []
     for row, found_row in enumerate(found):
         own = queries.owners[row]
-        candidates = np.array([c for c in found_row if c >= 0 and docs.owners[c] != own][:k],
-                              dtype=np.int64)  # fmt: skip
+        candidates = np.array(
+            [c for c in found_row if c >= 0 and docs.owners[c] != own][:k], dtype=np.int64
+        )
         if not len(candidates):
             prefs.append({})
             continue
@@ -109,8 +111,12 @@ def _preferences(
         absolute = combine(semantic, lexical, weight)
         relative = fuse_scores(semantic, lexical, weight) if len(candidates) > 1 else np.ones(1)
         preference = np.where(absolute >= MIN_RELEVANCE, (absolute + relative) / 2, 0.0)
-        prefs.append({int(c): (float(p), float(s), float(x))
-                      for c, p, s, x in zip(candidates, preference, semantic, lexical, strict=True)})  # fmt: skip
+        prefs.append(
+            {
+                int(c): (float(p), float(s), float(x))
+                for c, p, s, x in zip(candidates, preference, semantic, lexical, strict=True)
+            }
+        )
     return prefs
 
 
@@ -156,11 +162,19 @@ def candidate_meetings(
 
 
 def _meeting(
-    plan: EventPlan, workspace: Workspace, need: Item, supply: Item,
-    demand_pref: float, supply_pref: float, semantic: float, lexical: float,
-) -> Meeting | None:  # fmt: skip
-    reasons = [f"需求「{need.record.text[:40]}」↔ {SUPPLY_LABELS[supply.kind]}"  # type: ignore[attr-defined]
-               f"「{supply.record.display_title()[:40]}」"]  # fmt: skip
+    plan: EventPlan,
+    workspace: Workspace,
+    need: Item,
+    supply: Item,
+    demand_pref: float,
+    supply_pref: float,
+    semantic: float,
+    lexical: float,
+) -> Meeting | None:
+    reasons = [
+        f"需求「{need.record.text[:40]}」↔ {SUPPLY_LABELS[supply.kind]}"  # type: ignore[attr-defined]
+        f"「{supply.record.display_title()[:40]}」"
+    ]
     if supply.kind == "finance_product":
         product: FinanceProduct = supply.record  # type: ignore[assignment]
         need_record: Need = need.record  # type: ignore[assignment]
@@ -175,6 +189,10 @@ def _meeting(
         reasons.append(keywords)
     reasons.append(f"双方意愿：需求方{demand_pref:.2f}，供给方{supply_pref:.2f}")
     score = 2 * demand_pref * supply_pref / (demand_pref + supply_pref)
-    parts = {"demand_side": round(demand_pref, 4), "supply_side": round(supply_pref, 4),
-             "semantic": round(semantic, 4), "lexical": round(lexical, 4)}  # fmt: skip
+    parts = {
+        "demand_side": round(demand_pref, 4),
+        "supply_side": round(supply_pref, 4),
+        "semantic": round(semantic, 4),
+        "lexical": round(lexical, 4),
+    }
     return Meeting(a=need.owner, b=supply.owner, score=score, parts=parts, reasons=reasons)

@@ -94,8 +94,14 @@ def shortfalls(
             reason = f"只有{count}个可安排的候选对象"
         else:
             reason = "其余候选对象的会谈名额已满，名额分给了总分更高的配对"
-        result.append(Shortfall(participant=participant.id, wanted=participant.max_meetings,
-                                got=count, reason=reason))  # fmt: skip
+        result.append(
+            Shortfall(
+                participant=participant.id,
+                wanted=participant.max_meetings,
+                got=count,
+                reason=reason,
+            )
+        )
     return result
 
 
@@ -103,13 +109,18 @@ def schedule_event(plan: EventPlan, time_limit: float = 20.0) -> EventPlan:
     """Give every meeting a slot and a table; locked meetings keep theirs."""
     if not plan.meetings:
         raise MatcherError("还没有配对结果，请先运行配对")
-    availability = {p.id: set(p.availability) for p in plan.participants
-                    if p.availability is not None}  # fmt: skip
-    locked = {i: (m.slot, m.table) for i, m in enumerate(plan.meetings)
-              if m.locked and m.slot is not None and m.table is not None}  # fmt: skip
+    availability = {
+        p.id: set(p.availability) for p in plan.participants if p.availability is not None
+    }
+    locked = {
+        i: (m.slot, m.table)
+        for i, m in enumerate(plan.meetings)
+        if m.locked and m.slot is not None and m.table is not None
+    }
     pairs = [Pair(m.a, m.b, m.score) for m in plan.meetings]
-    result = schedule(pairs, len(plan.event.slots), plan.event.tables, availability, locked,
-                      time_limit)  # type: ignore[arg-type]  # fmt: skip
+    result = schedule(
+        pairs, len(plan.event.slots), plan.event.tables, availability, locked, time_limit
+    )  # type: ignore[arg-type]
     plan.unplaced = {}
     for index, meeting in enumerate(plan.meetings):
         if index in result.placed:

@@ -1,0 +1,280 @@
+"""Exports of an event plan (Chinese).
+
+Pairing list CSV/XLSX, agendas HTML/ICS, the table plan and name cards.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+from collections import defaultdict
+from datetime import datetime
+from pathlib import Path
+
+from openpyxl import Workbook
+
+from matcher.atomic import atomic_path, write_text_atomic
+from matcher.events.model import (
+    EVENT_KIND_LABELS,
+    PARTICIPANT_KIND_LABELS,
+    ROLE_LABELS,
+    EventPlan,
+    Meeting,
+)
+
+PAIRING_HEADER = [
+    "序号",
+    "时段",
+    "桌号",
+    "需求方",
+    "供给方",
+    "匹配度",
+    "需求方意愿",
+    "供给方意愿",
+    "推荐理由",
+    "锁定",
+]
+CARD_HEADER = ["参会方编号", "名称", "类型", "角色", "会谈数", "桌号（按时段）"]
+
+
+def _slot_label(plan: EventPlan, meeting: Meeting) -> str:
+    return plan.event.slots[meeting.slot].label() if meeting.slot is not None else "未排入"
+
+
+def _ordered(plan: EventPlan) -> list[Meeting]:
+    return sorted(plan.meetings, key=lambda m: (m.slot is None, m.slot or 0, m.table or 0, m.a))
+
+
+def pairing_rows(plan: EventPlan) -> list[list[str]]:
+    """One row per meeting, in time and table order."""
+    names = {p.id: p.name for p in plan.participants}
+    rows = []
+    for number, m in enumerate(_ordered(plan), 1):
+        rows.append(
+            [
+                str(number),
+                _slot_label(plan, m),
+                str(m.table or ""),
+                names[m.a],
+                names[m.b],
+                f"{m.score:.3f}",
+                f"{m.parts.get('demand_side', 0):.2f}",
+                f"{m.parts.get('supply_side', 0):.2f}",
+                "；".join(m.reasons),
+                "是" if m.locked else "",
+            ]
+        )
+    return rows
+
+
+def card_rows(plan: EventPlan) -> list[list[str]]:
+    """Name cards: who, what kind, which role, how many meetings and where."""
+    tables: dict[str, list[str]] = defaultdict(list)
+    for m in _ordered(plan):
+        if m.slot is not None:
+            for person in (m.a, m.b):
+                tables[person].append(f"{plan.event.slots[m.slot].label()} {m.table}号桌")
+    return [
+        [
+            p.id,
+            p.name,
+            PARTICIPANT_KIND_LABELS[p.kind],
+            ROLE_LABELS[p.role],
+            str(len(tables[p.id])),
+            "；".join(tables[p.id]),
+        ]
+        for p in plan.participants
+    ]
+
+
+def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> None:
+    """UTF-8 with BOM, so that Excel opens the Chinese text correctly."""
+    with atomic_path(path) as tmp, tmp.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+
+
+def table_grid(plan: EventPlan) -> list[list[str]]:
+    """Rows = time slots, columns = tables; cells = 需求方 ↔ 供给方."""
+    names = {p.id: p.name for p in plan.participants}
+    grid = [[slot.label()] + [""] * plan.event.tables for slot in plan.event.slots]
+    for m in plan.meetings:
+        if m.slot is not None and m.table is not None:
+            grid[m.slot][m.table] = f"{names[m.a]} ↔ {names[m.b]}"
+    return grid
+
+
+def write_xlsx(plan: EventPlan, path: Path) -> None:
+    """Sheets 配对清单, 桌位图 and 席卡."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "配对清单"
+    sheet.append(PAIRING_HEADER)
+    for row in pairing_rows(plan):
+        sheet.append(row)
+    tables = book.create_sheet("桌位图")
+    tables.append(["时段"] + [f"{t}号桌" for t in range(1, plan.event.tables + 1)])
+    for row in table_grid(plan):
+        tables.append(row)
+    cards = book.create_sheet("席卡")
+    cards.append(CARD_HEADER)
+    for row in card_rows(plan):
+        cards.append(row)
+    with atomic_path(path) as tmp:
+        book.save(tmp)
+
+
+_PAGE_STYLE = """<style>
+body{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:2em;color:#222}
+h1{font-size:1.4em}h2{font-size:1.15em;margin-top:1.5em}
+table{border-collapse:collapse;width:100%}td,th{border:1px solid #999;padding:.4em;text-align:left}
+th{background:#eef}.page{page-break-after:always}.muted{color:#666;font-size:.9em}
+@media print{body{margin:0}}
+</style>"""
+
+
+def _page(title: str, body: str) -> str:
+    return (
+        f'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{html.escape(title)}</title>{_PAGE_STYLE}</head><body>{body}</body></html>"
+    )
+
+
+def _event_line(plan: EventPlan) -> str:
+    event = plan.event
+    where = f" · {event.venue}" if event.venue else ""
+    return f"{EVENT_KIND_LABELS[event.kind]} · {event.date:%Y年%m月%d日}{where}"
+
+
+def agenda_section(plan: EventPlan, participant_id: str) -> str:
+    """One participant's agenda as an HTML section (escaped)."""
+    me = plan.participant(participant_id)
+    names = {p.id: p.name for p in plan.participants}
+    rows = []
+    for m in _ordered(plan):
+        if participant_id in (m.a, m.b):
+            other = m.b if m.a == participant_id else m.a
+            table = f"{m.table}号桌" if m.table else "待定"
+            rows.append(
+                f"<tr><td>{html.escape(_slot_label(plan, m))}</td><td>{table}</td>"
+                f"<td>{html.escape(names[other])}</td>"
+                f"<td>{html.escape('；'.join(m.reasons))}</td></tr>"
+            )
+    body = "".join(rows) or '<tr><td colspan="4">暂无安排的会谈</td></tr>'
+    return (
+        f'<section class="page"><h1>{html.escape(plan.event.name)}</h1>'
+        f'<p class="muted">{html.escape(_event_line(plan))}</p>'
+        f"<h2>{html.escape(me.name)} 的会谈日程</h2>"
+        f"<table><tr><th>时间</th><th>桌号</th><th>对接方</th><th>对接理由</th></tr>"
+        f"{body}</table></section>"
+    )
+
+
+def agenda_html(plan: EventPlan, participant_id: str | None = None) -> str:
+    """A printable agenda for one participant, or for everybody (one page each)."""
+    ids = [participant_id] if participant_id else [p.id for p in plan.participants]
+    return _page(f"{plan.event.name} 会谈日程", "".join(agenda_section(plan, i) for i in ids))
+
+
+def table_plan_html(plan: EventPlan) -> str:
+    """The venue's table plan: time slots × tables."""
+    header = "".join(f"<th>{t}号桌</th>" for t in range(1, plan.event.tables + 1))
+    rows = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in row) + "</tr>"
+        for row in table_grid(plan)
+    )
+    body = (
+        f"<h1>{html.escape(plan.event.name)} 桌位图</h1>"
+        f'<p class="muted">{html.escape(_event_line(plan))}</p>'
+        f"<table><tr><th>时段</th>{header}</tr>{rows}</table>"
+    )
+    return _page(f"{plan.event.name} 桌位图", body)
+
+
+def _ics_text(value: str) -> str:
+    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+
+def _fold(line: str) -> str:
+    """RFC 5545 line folding at 75 octets (UTF-8 safe)."""
+    out, current = [], b""
+    for char in line:
+        encoded = char.encode("utf-8")
+        if len(current) + len(encoded) > 75:
+            out.append(current.decode("utf-8"))
+            current = b" "
+        current += encoded
+    out.append(current.decode("utf-8"))
+    return "\r\n".join(out)
+
+
+def agenda_ics(plan: EventPlan, participant_id: str) -> str:
+    """An iCalendar file with one event per placed meeting (China Standard Time)."""
+    names = {p.id: p.name for p in plan.participants}
+    stamp = datetime(2000, 1, 1).strftime("%Y%m%dT%H%M%SZ")
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//matcher//docking events//ZH",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        "BEGIN:VTIMEZONE",
+        "TZID:Asia/Shanghai",
+        "BEGIN:STANDARD",
+        "DTSTART:19700101T000000",
+        "TZOFFSETFROM:+0800",
+        "TZOFFSETTO:+0800",
+        "TZNAME:CST",
+        "END:STANDARD",
+        "END:VTIMEZONE",
+    ]
+    for m in _ordered(plan):
+        if participant_id not in (m.a, m.b) or m.slot is None:
+            continue
+        slot = plan.event.slots[m.slot]
+        other = names[m.b if m.a == participant_id else m.a]
+        start = datetime.combine(plan.event.date, slot.start)
+        end = datetime.combine(plan.event.date, slot.end)
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{plan.event.id}-{m.a}-{m.b}@matcher".replace(" ", ""),
+            f"DTSTAMP:{stamp}",
+            f"DTSTART;TZID=Asia/Shanghai:{start:%Y%m%dT%H%M%S}",
+            f"DTEND;TZID=Asia/Shanghai:{end:%Y%m%dT%H%M%S}",
+            f"SUMMARY:{_ics_text(f'{plan.event.name}：与{other}会谈（{m.table}号桌）')}",
+            f"LOCATION:{_ics_text(f'{plan.event.venue} {m.table}号桌'.strip())}",
+            f"DESCRIPTION:{_ics_text('；'.join(m.reasons))}",
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    return "".join(_fold(line) + "\r\n" for line in lines)
+
+
+def _safe_name(participant_id: str) -> str:
+    return "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in participant_id)
+
+
+def export_all(plan: EventPlan, out_dir: Path) -> list[Path]:
+    """Every export into `out_dir`; returns the written paths."""
+    out_dir = Path(out_dir)
+    written = [
+        out_dir / "pairing.csv",
+        out_dir / "pairing.xlsx",
+        out_dir / "name-cards.csv",
+        out_dir / "table-plan.html",
+        out_dir / "agendas.html",
+    ]
+    write_csv(written[0], PAIRING_HEADER, pairing_rows(plan))
+    write_xlsx(plan, written[1])
+    write_csv(written[2], CARD_HEADER, card_rows(plan))
+    write_text_atomic(written[3], table_plan_html(plan))
+    write_text_atomic(written[4], agenda_html(plan))
+    for participant in plan.participants:
+        base = out_dir / "agendas" / _safe_name(participant.id)
+        write_text_atomic(base.with_suffix(".html"), agenda_html(plan, participant.id))
+        with atomic_path(base.with_suffix(".ics")) as tmp:
+            tmp.write_bytes(agenda_ics(plan, participant.id).encode("utf-8"))
+        written += [base.with_suffix(".html"), base.with_suffix(".ics")]
+    return written
