@@ -146,8 +146,17 @@ def main() -> None:
         url = f"http://127.0.0.1:{port}"
         for clients in args.levels:
             lat, errors, wall = drive(url, key, needs, clients, args.requests, args.seconds)
-            rows.append((f"HTTP, {clients} clients", clients, len(lat), errors,
-                         statistics.median(lat), percentile(lat, 0.99), len(lat) / wall))  # fmt: skip
+            rows.append(
+                (
+                    f"HTTP, {clients} clients",
+                    clients,
+                    len(lat),
+                    errors,
+                    statistics.median(lat),
+                    percentile(lat, 0.99),
+                    len(lat) / wall,
+                )
+            )
     finally:
         server.terminate()
         server.wait(timeout=30)
