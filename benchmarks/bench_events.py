@@ -55,8 +55,10 @@ def participants(workspace: Workspace, count: int, meetings: int) -> list[Partic
             break
         if needs[enterprise.id] or offers[enterprise.id]:
             role = "demand" if needs[enterprise.id] else "supply"
-            chosen.append(Participant(id=enterprise.id, kind="enterprise", ref=enterprise.id,
-                                      name=enterprise.name, role=role, max_meetings=meetings))  # fmt: skip
+            chosen.append(
+                Participant(id=enterprise.id, kind="enterprise", ref=enterprise.id,
+                            name=enterprise.name, role=role, max_meetings=meetings)
+            )  # fmt: skip
     return chosen
 
 
@@ -120,10 +122,9 @@ def main() -> None:
     t_dense = dense_assignment_seconds(candidates)
     bound = max(max_degree(result.meetings), -(-len(result.meetings) // args.tables))
 
-    print(
-        f"participants {len(plan.participants)} (needs {len(needs)}, supply items {len(supplies)}), "
-        f"candidate pairs {len(candidates)}, meetings {len(result.meetings)}, solver {result.solver}"
-    )
+    print(f"participants {len(plan.participants)} (needs {len(needs)}, "
+          f"supply items {len(supplies)}), candidate pairs {len(candidates)}, "
+          f"meetings {len(result.meetings)}, solver {result.solver}")  # fmt: skip
     print(f"| step | seconds |\n|---|---:|\n| candidates (both directions) | {t_candidates:.2f} |")
     print(f"| pairing (exact b-matching) | {t_pairing:.2f} |\n| scheduling | {t_schedule:.2f} |")
     print(f"| **total** | **{t_candidates + t_pairing + t_schedule:.2f}** |")
