@@ -1,0 +1,274 @@
+"""`SqlRecordStore`: the `RecordStore` protocol over SQLite or PostgreSQL, plus paging.
+
+Semantics match the JSONL store (shared `count_changes` and `records_fingerprint`), except
+that `load` returns records in id order (SQL keeps no insertion order). Every write bumps
+the kind's row in `kind_versions` in the same transaction; `load` keeps the records of
+each kind in memory and reloads them only when that version moved, so several stores
+(processes) over one database stay consistent.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, Engine, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from matcher.errors import MatcherError, NotFoundError
+from matcher.store import UpsertSummary, count_changes, records_fingerprint
+from matcher.types import KIND_LABELS, MODELS, RECORD_KINDS, Record
+from storage.models import (
+    RECORD_ROWS,
+    EnterpriseRow,
+    FinanceProductRow,
+    KindVersion,
+    NeedRow,
+    OfferRow,
+    RecordRow,
+    TechResultRow,
+    utc_now,
+)
+
+CHUNK = 1000
+
+# Filter name → the column it tests, per record kind.
+FILTERS: dict[str, dict[str, Any]] = {
+    "enterprise": {
+        "district": EnterpriseRow.district,
+        "chain": EnterpriseRow.chain,
+        "tier": EnterpriseRow.tiers,
+    },
+    "need": {"kind": NeedRow.kind_, "enterprise_id": NeedRow.enterprise_id},
+    "tech_result": {"university": TechResultRow.university},
+    "finance_product": {"bank": FinanceProductRow.bank},
+    "policy": {},
+    "offer": {"enterprise_id": OfferRow.enterprise_id},
+}
+
+
+@dataclass(frozen=True)
+class _Cached:
+    version: int
+    records: dict[str, Record]
+    fingerprint: str | None = None
+
+
+def _chunks(items: list[Any], size: int = CHUNK) -> Iterator[list[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _row_class(kind: str) -> type[RecordRow]:
+    if kind not in RECORD_KINDS:
+        raise NotFoundError(f"未知的记录类型：{kind}")
+    return RECORD_ROWS[kind]
+
+
+class SqlRecordStore:
+    """Records of every kind in SQL tables; `load` is cached per kind version."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._cache: dict[str, _Cached] = {}
+        self._lock = threading.Lock()
+
+    def load(self, kind: str) -> dict[str, Record]:
+        """All records of `kind`, by id, in id order (do not mutate the returned dict)."""
+        return self._fresh(kind).records
+
+    def get(self, kind: str, record_id: str) -> Record:
+        row = _row_class(kind)
+        with self.engine.connect() as connection:
+            data = connection.scalar(select(row.data).where(row.id == record_id))
+        if data is None:
+            raise NotFoundError(f"找不到{KIND_LABELS[kind]}「{record_id}」")
+        return MODELS[kind].model_validate(data)
+
+    def upsert(self, kind: str, records: Iterable[Record]) -> UpsertSummary:
+        """Insert or replace records by id in one transaction (all or nothing)."""
+        row = _row_class(kind)
+        batch = list(records)
+        with self.engine.connect() as connection:
+            version = self._bump(connection, kind)  # also locks the kind against other writers
+            cached = self._cache.get(kind)
+            base = cached.records if cached and cached.version == version - 1 else None
+            current = base if base is not None else self._fetch(connection, kind, batch)
+            summary, changed = count_changes(current, batch)
+            if not changed:
+                connection.rollback()
+                return summary
+            latest = {record.id: record for record in changed}  # the last one of an id wins
+            now = utc_now()
+            rows = [row.row_of(record, now) for record in latest.values()]
+            statement = self._upsert_statement(row)
+            for chunk in _chunks(rows):
+                connection.execute(statement, chunk)
+            connection.commit()
+        if base is not None:
+            merged = dict(base)
+            merged.update(latest)
+            if summary.added:
+                merged = dict(sorted(merged.items()))
+            self._store_cache(kind, _Cached(version, merged), previous=version - 1)
+        return summary
+
+    def delete(self, kind: str, ids: Iterable[str]) -> int:
+        """Delete records by id in one transaction; returns how many existed."""
+        row = _row_class(kind)
+        wanted = list(dict.fromkeys(ids))
+        removed = 0
+        with self.engine.connect() as connection:
+            version = self._bump(connection, kind)
+            for chunk in _chunks(wanted):
+                removed += connection.execute(
+                    row.__table__.delete().where(row.id.in_(chunk))
+                ).rowcount
+            if not removed:
+                connection.rollback()
+                return 0
+            connection.commit()
+        cached = self._cache.get(kind)
+        if cached and cached.version == version - 1:
+            gone = set(wanted)
+            kept = {i: r for i, r in cached.records.items() if i not in gone}
+            self._store_cache(kind, _Cached(version, kept), previous=version - 1)
+        return removed
+
+    def fingerprint(self, kind: str) -> str:
+        """A hash over (id, embedded text) of every record (computed once per version)."""
+        cached = self._fresh(kind)
+        if cached.fingerprint is None:
+            cached = _Cached(cached.version, cached.records, records_fingerprint(cached.records))
+            self._store_cache(kind, cached, previous=cached.version)
+        return cached.fingerprint  # type: ignore[return-value]
+
+    def count(self, kind: str) -> int:
+        """How many records of `kind` are stored."""
+        row = _row_class(kind)
+        with self.engine.connect() as connection:
+            return connection.scalar(select(func.count()).select_from(row)) or 0
+
+    def page(
+        self,
+        kind: str,
+        *,
+        offset: int = 0,
+        limit: int = 20,
+        filters: dict[str, str] | None = None,
+        query: str | None = None,
+    ) -> tuple[list[Record], int]:
+        """One page of records in id order, and how many match in total.
+
+        `filters` (empty values ignored): enterprise `district`, `chain`, `tier`; need
+        `kind`, `enterprise_id`; offer `enterprise_id`; tech result `university`; finance
+        product `bank`. `query` is a substring of the name / title / text.
+        """
+        row = _row_class(kind)
+        if offset < 0 or limit < 1:
+            raise MatcherError(
+                f"分页参数无效：offset 不能为负（{offset}），limit 至少为 1（{limit}）"
+            )
+        conditions = self._conditions(kind, filters or {}, query)
+        total_query = select(func.count()).select_from(row).where(*conditions)
+        page_query = (
+            select(row.data).where(*conditions).order_by(row.id).offset(offset).limit(limit)
+        )
+        model = MODELS[kind]
+        with self.engine.connect() as connection:
+            total = connection.scalar(total_query) or 0
+            records = [model.model_validate(data) for data in connection.scalars(page_query)]
+        return records, total
+
+    @staticmethod
+    def _conditions(
+        kind: str, filters: dict[str, str], query: str | None
+    ) -> list[ColumnElement[bool]]:
+        allowed = FILTERS[kind]
+        conditions: list[ColumnElement[bool]] = []
+        for name, value in filters.items():
+            if name not in allowed:
+                choices = "、".join(allowed) or "无"
+                raise MatcherError(
+                    f"{KIND_LABELS[kind]}不支持按「{name}」筛选，可用的筛选：{choices}"
+                )
+            if not value:
+                continue
+            column = allowed[name]
+            if column is EnterpriseRow.tiers:
+                conditions.append(column.contains(f"|{value}|", autoescape=True))
+            else:
+                conditions.append(column == value)
+        if query and query.strip():
+            search = getattr(RECORD_ROWS[kind], RECORD_ROWS[kind].search_column)
+            conditions.append(search.contains(query.strip(), autoescape=True))
+        return conditions
+
+    def _fresh(self, kind: str) -> _Cached:
+        """The cached records of `kind`, reloaded when its version moved."""
+        row = _row_class(kind)
+        with self._lock:
+            with self.engine.connect() as connection:
+                version = self._version(connection, kind)
+                cached = self._cache.get(kind)
+                if cached is not None and cached.version == version:
+                    return cached
+                # Read after the version: a write in between only causes one more reload.
+                model = MODELS[kind]
+                data = connection.scalars(select(row.data).order_by(row.id))
+                records = {}
+                for item in data:
+                    record = model.model_validate(item)
+                    records[record.id] = record
+            cached = _Cached(version, records)
+            self._cache[kind] = cached
+            return cached
+
+    def _store_cache(self, kind: str, cached: _Cached, *, previous: int) -> None:
+        """Replace the cache of `kind` unless another write moved it past `previous`."""
+        with self._lock:
+            current = self._cache.get(kind)
+            if current is not None and current.version == previous:
+                self._cache[kind] = cached
+
+    def _fetch(self, connection: Connection, kind: str, batch: list[Record]) -> dict[str, Record]:
+        """The stored records with the ids in `batch`."""
+        row = RECORD_ROWS[kind]
+        model = MODELS[kind]
+        ids = list(dict.fromkeys(record.id for record in batch))
+        current: dict[str, Record] = {}
+        for chunk in _chunks(ids):
+            for data in connection.scalars(select(row.data).where(row.id.in_(chunk))):
+                record = model.model_validate(data)
+                current[record.id] = record
+        return current
+
+    @staticmethod
+    def _version(connection: Connection, kind: str) -> int:
+        query = select(KindVersion.version).where(KindVersion.kind == kind)
+        return connection.scalar(query) or 0
+
+    def _bump(self, connection: Connection, kind: str) -> int:
+        """Increment the version of `kind` (row-locking it) and return the new value."""
+        insert = self._dialect_insert()
+        statement = (
+            insert(KindVersion)
+            .values(kind=kind, version=1)
+            .on_conflict_do_update(
+                index_elements=[KindVersion.kind], set_={"version": KindVersion.version + 1}
+            )
+            .returning(KindVersion.version)
+        )
+        return connection.execute(statement).scalar_one()
+
+    def _upsert_statement(self, row: type[RecordRow]) -> Any:
+        statement = self._dialect_insert()(row)
+        columns = [c.name for c in row.__table__.columns if c.name != "id"]
+        return statement.on_conflict_do_update(
+            index_elements=[row.id], set_={name: statement.excluded[name] for name in columns}
+        )
+
+    def _dialect_insert(self) -> Any:
+        return postgresql.insert if self.engine.dialect.name == "postgresql" else sqlite.insert
