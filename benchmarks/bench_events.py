@@ -3,7 +3,7 @@
 Usage: python benchmarks/bench_events.py [--participants 3000] [--meetings 8] [--slots 12]
        [--tables 150] [--workdir .bench/events]
 
-The world is the seeded sample generator at 3,000 enterprises (once, cached in the workdir,
+The world is the seeded sample generator at 5,000 enterprises (once, cached in the workdir,
 embeddings cached too, so the candidate time is that of a warm service). Enterprises that
 bring needs are the demand side, enterprises that only offer and every university the supply
 side. Prints the time of each step, the pairing objective against a greedy baseline
@@ -37,7 +37,7 @@ from matcher.workspace import Workspace, init_workspace, open_workspace
 def world(workdir: Path) -> Workspace:
     if (workdir / "ws" / "workspace.json").exists():
         return open_workspace(workdir / "ws")
-    generate(workdir / "data", enterprises=3000, progress=False)
+    generate(workdir / "data", enterprises=5000, progress=False)
     workspace = init_workspace(workdir / "ws")
     import_path(workspace.store, workdir / "data", progress=False)
     return workspace
@@ -64,9 +64,12 @@ def participants(workspace: Workspace, count: int, meetings: int) -> list[Partic
 
 def greedy(problem: PairingProblem) -> float:
     left = Counter(problem.capacity)
-    total = 0.0
+    total, count = 0.0, 0
     for pair in sorted(problem.pairs, key=lambda p: -p.score):
+        if count == problem.max_total:
+            break
         if left[pair.a] > 0 and left[pair.b] > 0:
+            count += 1
             left[pair.a] -= 1
             left[pair.b] -= 1
             total += pair.score
@@ -108,8 +111,9 @@ def main() -> None:
     start = time.perf_counter()
     candidates = candidate_meetings(plan, workspace, encoder)
     t_candidates = time.perf_counter() - start
-    problem = PairingProblem(capacity={p.id: p.max_meetings for p in plan.participants},
-                             pairs=[Pair(m.a, m.b, m.score) for m in candidates])  # fmt: skip
+    problem = PairingProblem(capacity={p.id: min(p.max_meetings, args.slots) for p in plan.participants},
+                             pairs=[Pair(m.a, m.b, m.score) for m in candidates],
+                             max_total=args.slots * args.tables)  # fmt: skip
     start = time.perf_counter()
     result = solve(problem)
     t_pairing = time.perf_counter() - start

@@ -27,7 +27,6 @@ from matcher.embed.cache import EmbeddingCache, encode_with_cache
 from matcher.embed.hybrid import combine, fuse_scores
 from matcher.embed.lexical import LexicalEncoder
 from matcher.events.model import EventPlan, Meeting
-from matcher.explain import keyword_reason
 from matcher.recommend import TARGET_KIND
 from matcher.types import Enterprise, FinanceProduct, Need, Record
 from matcher.workspace import Workspace
@@ -184,9 +183,6 @@ def _meeting(
         if not all_passed(checks):
             return None
         reasons.append(f"满足该产品全部{len(checks)}项准入条件")
-    keywords = keyword_reason(need.text, supply.text)
-    if keywords:
-        reasons.append(keywords)
     reasons.append(f"双方意愿：需求方{demand_pref:.2f}，供给方{supply_pref:.2f}")
     score = 2 * demand_pref * supply_pref / (demand_pref + supply_pref)
     parts = {
@@ -195,4 +191,12 @@ def _meeting(
         "semantic": round(semantic, 4),
         "lexical": round(lexical, 4),
     }
-    return Meeting(a=need.owner, b=supply.owner, score=score, parts=parts, reasons=reasons)
+    return Meeting(
+        a=need.owner,
+        b=supply.owner,
+        score=score,
+        parts=parts,
+        reasons=reasons,
+        need_id=need.record.id,
+        supply_id=supply.record.id,
+    )

@@ -94,6 +94,10 @@ class Meeting(BaseModel):
     score: float
     parts: dict[str, float] = Field(default_factory=dict)
     reasons: list[str] = Field(default_factory=list)
+    need_id: str | None = Field(None, description="the need that motivates the meeting")
+    supply_id: str | None = Field(
+        None, description="the tech result, product or offer answering it"
+    )
     slot: int | None = None
     table: int | None = None
     locked: bool = False

@@ -53,6 +53,7 @@ class PairingProblem:
     never_meet: set[frozenset[str]] = field(default_factory=set)
     min_meetings: int = 0
     fairness: float = 0.0
+    max_total: int | None = None  # the venue's slots × tables
 
 
 @dataclass
@@ -89,6 +90,10 @@ def usable_pairs(problem: PairingProblem) -> list[Pair]:
 
 
 def _check_must_meet_capacity(problem: PairingProblem) -> None:
+    if problem.max_total is not None and len(problem.must_meet) > problem.max_total:
+        raise MatcherError(
+            f"必见会谈有 {len(problem.must_meet)} 场，超过会场容量 {problem.max_total} 场"
+        )
     forced = Counter(p for key in problem.must_meet for p in key)
     for participant, count in forced.items():
         if count > problem.capacity.get(participant, 0):
@@ -134,7 +139,8 @@ def _solve_flow(
     problem: PairingProblem, pairs: list[Pair], left: set[str], right: set[str]
 ) -> list[Pair]:
     names = sorted(left) + sorted(right)
-    node = {name: i + 2 for i, name in enumerate(names)}  # 0 = source, 1 = sink
+    hub = 2  # source → hub (capacity = the venue's total) → demand side
+    node = {name: i + 3 for i, name in enumerate(names)}  # 0 = source, 1 = sink
     starts, ends, caps, costs = [], [], [], []
 
     def arc(start: int, end: int, cap: int, value: float) -> None:
@@ -143,16 +149,17 @@ def _solve_flow(
         caps.append(cap)
         costs.append(-round(value * SCALE))
 
+    supply = sum(problem.capacity[name] for name in left)
+    arc(0, hub, min(supply, problem.max_total if problem.max_total is not None else supply), 0.0)
     for name in sorted(left):
         for bonus in node_bonuses(problem.capacity[name], problem):
-            arc(0, node[name], 1, bonus)
+            arc(hub, node[name], 1, bonus)
     first_pair_arc = len(starts)
     for pair in pairs:
         arc(node[pair.a], node[pair.b], 1, _pair_value(pair, problem))
     for name in sorted(right):
         for bonus in node_bonuses(problem.capacity[name], problem):
             arc(node[name], 1, 1, bonus)
-    supply = sum(problem.capacity[name] for name in left)
     arc(0, 1, supply, 0.0)  # bypass: meetings are optional
 
     flow = min_cost_flow.SimpleMinCostFlow()
@@ -184,9 +191,13 @@ def _solve_milp(problem: PairingProblem, pairs: list[Pair]) -> list[Pair]:
         equality[row_of[pair.b], j] = 1
     for j, (v, _, _) in enumerate(slots):
         equality[row_of[v], n_x + j] = -1
+    constraints = [LinearConstraint(equality.tocsr(), 0, 0)]
+    if problem.max_total is not None:
+        total = np.concatenate([np.ones(n_x), np.zeros(n_y)])
+        constraints.append(LinearConstraint(total.reshape(1, -1), 0, problem.max_total))
     result = milp(
         c=-value,
-        constraints=[LinearConstraint(equality.tocsr(), 0, 0)],
+        constraints=constraints,
         integrality=np.concatenate([np.ones(n_x), np.zeros(n_y)]),
         bounds=Bounds(0, 1),
     )

@@ -10,6 +10,7 @@ from matcher.events.candidates import candidate_meetings
 from matcher.events.model import EventPlan, Meeting, Shortfall
 from matcher.events.pairing import Pair, PairingProblem, solve
 from matcher.events.schedule import schedule
+from matcher.explain import keyword_reason
 from matcher.workspace import Workspace
 
 MUST_MEET_REASON = "组织方指定必见"
@@ -46,8 +47,13 @@ def pair_event(plan: EventPlan, workspace: Workspace, encoder: Encoder) -> Event
         raise MatcherError("活动还没有参会方，请先添加参会方")
     candidates = {m.key: m for m in candidate_meetings(plan, workspace, encoder)}
     locked = {m.key: m for m in plan.meetings if m.locked}
+    slots = len(plan.event.slots)
     problem = PairingProblem(
-        capacity={p.id: p.max_meetings for p in plan.participants},
+        capacity={
+            p.id: min(p.max_meetings, len(p.availability) if p.availability is not None else slots)
+            for p in plan.participants
+        },
+        max_total=slots * plan.event.tables,
         pairs=[Pair(m.a, m.b, m.score) for m in candidates.values()],
         must_meet=_must_meet(plan),
         never_meet=_never_meet(plan),
@@ -67,31 +73,57 @@ def pair_event(plan: EventPlan, workspace: Workspace, encoder: Encoder) -> Event
     for meeting in meetings:
         if meeting.key in problem.must_meet and MUST_MEET_REASON not in meeting.reasons:
             meeting.reasons.append(MUST_MEET_REASON)
+        _add_keywords(workspace, meeting)
     plan.meetings = meetings
     plan.objective = round(sum(m.score for m in meetings), 4)
-    plan.shortfalls = shortfalls(plan, list(candidates.values()), problem.never_meet)
+    plan.shortfalls = shortfalls(plan, list(candidates.values()), problem)
     plan.unplaced = {}
     return plan
 
 
+def _add_keywords(workspace: Workspace, meeting: Meeting) -> None:
+    """Shared keywords of the need and the supply record behind a chosen meeting."""
+    if meeting.need_id is None or meeting.supply_id is None:
+        return
+    if any(reason.startswith("共同关键词") for reason in meeting.reasons):
+        return
+    need = workspace.store.load("need").get(meeting.need_id)
+    supply = next(
+        (
+            workspace.store.load(kind).get(meeting.supply_id)
+            for kind in ("tech_result", "finance_product", "offer")
+            if meeting.supply_id in workspace.store.load(kind)
+        ),
+        None,
+    )
+    reason = keyword_reason(need.embed_text(), supply.embed_text()) if need and supply else None
+    if reason:
+        meeting.reasons.insert(1, reason)
+
+
 def shortfalls(
-    plan: EventPlan, candidates: list[Meeting], never: set[frozenset[str]]
+    plan: EventPlan, candidates: list[Meeting], problem: PairingProblem
 ) -> list[Shortfall]:
     """Who got fewer meetings than asked, with the reason (Chinese)."""
     got = Counter(p for m in plan.meetings for p in (m.a, m.b))
     options = Counter(p for m in candidates for p in (m.a, m.b))
-    blocked = Counter(p for m in candidates if m.key in never for p in (m.a, m.b))
+    blocked = Counter(p for m in candidates if m.key in problem.never_meet for p in (m.a, m.b))
+    venue_full = problem.max_total is not None and len(plan.meetings) >= problem.max_total
     result = []
     for participant in plan.participants:
         count = got[participant.id]
         if count >= participant.max_meetings:
             continue
-        if options[participant.id] == 0:
+        if count >= problem.capacity[participant.id]:
+            reason = f"可参加的时段只有{problem.capacity[participant.id]}个"
+        elif options[participant.id] == 0:
             reason = "没有相互匹配的候选对象（其需求或供给与其他参会方都不相关）"
         elif options[participant.id] == blocked[participant.id]:
             reason = "候选对象都在不见名单或已删除的配对中"
         elif options[participant.id] - blocked[participant.id] <= count:
             reason = f"只有{count}个可安排的候选对象"
+        elif venue_full:
+            reason = "会场桌位（时段 × 桌数）已排满，桌位分给了总分更高的配对"
         else:
             reason = "其余候选对象的会谈名额已满，名额分给了总分更高的配对"
         result.append(

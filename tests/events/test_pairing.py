@@ -106,3 +106,13 @@ def test_fairness_spreads_meetings():
     assert solve(PairingProblem(capacity, pairs)).objective == pytest.approx(1.8)
     fair = solve(PairingProblem(capacity, pairs, fairness=0.5))
     assert fair.counts()["D2"] == 1
+
+
+def test_venue_capacity_keeps_the_best_meetings():
+    pairs = [Pair("D1", "S1", 0.9), Pair("D2", "S2", 0.8), Pair("D3", "S3", 0.1)]
+    capacity = {v: 1 for v in ("D1", "D2", "D3", "S1", "S2", "S3")}
+    result = solve(PairingProblem(capacity, pairs, max_total=2))
+    assert {(m.a, m.b) for m in result.meetings} == {("D1", "S1"), ("D2", "S2")}
+    general = [Pair("A", "B", 0.9), Pair("B", "C", 0.8), Pair("C", "A", 0.7)]
+    capped = solve(PairingProblem({"A": 2, "B": 2, "C": 2}, general, max_total=1))
+    assert capped.solver == "milp" and len(capped.meetings) == 1
