@@ -111,7 +111,8 @@ def main() -> None:
     start = time.perf_counter()
     candidates = candidate_meetings(plan, workspace, encoder)
     t_candidates = time.perf_counter() - start
-    problem = PairingProblem(capacity={p.id: min(p.max_meetings, args.slots) for p in plan.participants},
+    capacity = {p.id: min(p.max_meetings, args.slots) for p in plan.participants}
+    problem = PairingProblem(capacity=capacity,
                              pairs=[Pair(m.a, m.b, m.score) for m in candidates],
                              max_total=args.slots * args.tables)  # fmt: skip
     start = time.perf_counter()
