@@ -1,0 +1,86 @@
+"""The add / edit need form: parse the submitted fields into a `Need`, or Chinese errors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from pydantic import ValidationError
+
+from matcher.types import NEED_KIND_LABELS, Need
+
+TEXT_MAX = 2000
+
+
+@dataclass
+class NeedForm:
+    """The form's values as typed (strings) and its errors by field name."""
+
+    kind: str = "tech"
+    text: str = ""
+    amount: str = ""
+    term_months: str = ""
+    deadline: str = ""
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_need(cls, need: Need) -> NeedForm:
+        return cls(
+            kind=need.kind,
+            text=need.text,
+            amount=f"{need.amount:g}" if need.amount is not None else "",
+            term_months=str(need.term_months) if need.term_months is not None else "",
+            deadline=need.deadline.isoformat() if need.deadline else "",
+        )
+
+    def to_need(self, need_id: str, enterprise_id: str) -> Need | None:
+        """The need, or None with `errors` filled in."""
+        self.errors = {}
+        if self.kind not in NEED_KIND_LABELS:
+            self.errors["kind"] = "请选择需求类型"
+        text = self.text.strip()
+        if not text:
+            self.errors["text"] = "请填写需求描述"
+        elif len(text) > TEXT_MAX:
+            self.errors["text"] = f"需求描述不能超过{TEXT_MAX}字"
+        amount = self._number("amount", "融资金额须为大于0的数字（万元）", float)
+        term = self._number("term_months", "融资期限须为大于0的整数（月）", int)
+        deadline = self._date()
+        if self.errors:
+            return None
+        try:
+            return Need(
+                id=need_id,
+                enterprise_id=enterprise_id,
+                kind=self.kind,  # type: ignore[arg-type]
+                text=text,
+                amount=amount,
+                term_months=term,
+                deadline=deadline,
+            )
+        except ValidationError as error:
+            self.errors["text"] = "；".join(e["msg"] for e in error.errors())
+            return None
+
+    def _number(self, name: str, message: str, kind: type[float] | type[int]) -> float | None:
+        raw = getattr(self, name).strip()
+        if not raw:
+            return None
+        try:
+            value = kind(raw)
+        except ValueError:
+            value = 0
+        if value <= 0 or value != value or value == float("inf"):
+            self.errors[name] = message
+            return None
+        return value
+
+    def _date(self) -> date | None:
+        raw = self.deadline.strip()
+        if not raw:
+            return None
+        try:
+            return date.fromisoformat(raw)
+        except ValueError:
+            self.errors["deadline"] = "截止日期格式应为 YYYY-MM-DD"
+            return None

@@ -1,0 +1,69 @@
+"""导入: upload a CSV / TSV / JSONL / XLSX file → the import summary, or every bad row."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse
+
+from matcher.errors import IngestError
+from matcher.ingest import Problem
+from matcher.ingest.readers import file_format
+from matcher.types import KIND_LABELS, RECORD_KINDS
+from service.web import backend
+from service.web.render import is_fragment_request, render
+from service.web.routing import WebRoute
+from service.web.session import StaffUser
+
+router = APIRouter(route_class=WebRoute)
+
+KIND_CHOICES = [("", "按文件名自动识别"), *((k, KIND_LABELS[k]) for k in RECORD_KINDS)]
+ACCEPT = ".csv,.tsv,.jsonl,.xlsx"
+# The library's failure message gives the CLI flag; the page has a checkbox instead.
+CLI_HINT, WEB_HINT = "加 --skip-bad-rows", "勾选「跳过有问题的行」"
+
+
+def _page(request: Request, result: dict | None, status: int = 200) -> HTMLResponse:
+    context = {"kinds": KIND_CHOICES, "accept": ACCEPT, "result": result}
+    fragment = result is not None and is_fragment_request(request)
+    template = "partials/import_result.html" if fragment else "import.html"
+    return render(request, template, context, status_code=status)
+
+
+@router.get("/import", response_class=HTMLResponse)
+def import_form(request: Request, user: StaffUser) -> HTMLResponse:
+    return _page(request, None)
+
+
+@router.post("/import", response_class=HTMLResponse)
+def import_upload(
+    request: Request,
+    user: StaffUser,
+    file: Annotated[UploadFile, File()],
+    kind: Annotated[str, Form()] = "",
+    skip_bad_rows: Annotated[bool, Form()] = False,
+) -> HTMLResponse:
+    """Import the uploaded file; the problems table (文件/行/字段/原因) when it is refused."""
+    name = Path(file.filename or "").name
+    if not name or file_format(Path(name)) is None:
+        message = f"请选择 .csv、.tsv、.jsonl 或 .xlsx 文件（收到「{name or '无文件'}」）"
+        return _page(request, {"report": None, "error": message, "problems": []}, status=400)
+    kind = kind if kind in KIND_LABELS else ""
+    with tempfile.TemporaryDirectory(prefix="matcher-upload-") as folder:
+        path = Path(folder) / name
+        path.write_bytes(file.file.read())
+        try:
+            report = backend.import_upload(request, path, user, kind or None, skip_bad_rows)
+        except IngestError as error:
+            message = str(error).replace(str(path), name).replace(CLI_HINT, WEB_HINT)
+            result = {"report": None, "error": message, "problems": _rows(error.problems)}
+            return _page(request, result, status=422)
+    return _page(request, {"report": report, "name": name, "problems": _rows(report.problems)})
+
+
+def _rows(problems: list[Problem]) -> list[tuple[str, int, str, str]]:
+    """File (name only, never the temporary path) / row / field / reason."""
+    return [(Path(p.file).name, p.row, p.field, p.reason) for p in problems]

@@ -1,0 +1,22 @@
+"""The UI's own static files (stylesheet, vendored htmx); nothing is loaded from a CDN."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.responses import FileResponse
+
+from service.web.render import STATIC_DIR
+from service.web.routing import WebRoute
+from service.web.session import PageError
+
+router = APIRouter(route_class=WebRoute)
+
+FILES: dict[str, str] = {"style.css": "text/css", "htmx.min.js": "text/javascript"}
+
+
+@router.get("/static/{name}", include_in_schema=False)
+def static_file(name: str) -> FileResponse:
+    if name not in FILES:
+        raise PageError(404, "页面不存在", "您要找的文件不存在。")
+    headers = {"Cache-Control": "public, max-age=3600"}
+    return FileResponse(STATIC_DIR / name, media_type=FILES[name], headers=headers)

@@ -1,0 +1,14 @@
+"""The web UI's router (`router`), included by `service.main.create_app`.
+
+Order matters: the fixed paths come before the record pages with path parameters.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from service.web.pages import imports, lists, login, mine, records, static
+
+router = APIRouter(include_in_schema=False)
+for _module in (static, login, imports, mine, records, lists):
+    router.include_router(_module.router)
