@@ -22,13 +22,17 @@ demo: install
 	$(BIN)/matcher index --workspace $(WORKSPACE)
 	$(BIN)/matcher demo --workspace $(WORKSPACE)
 
+.PHONY: run
+run: install
+	$(BIN)/matcher-service run --seed-sample
+
 test: install
-	$(BIN)/ruff check matcher tests benchmarks
+	$(BIN)/ruff check matcher storage service tests benchmarks
 	$(BIN)/python -m pytest -n 2 -q
 
 lint: install
-	$(BIN)/ruff check matcher tests benchmarks
-	$(BIN)/ruff format --check matcher tests benchmarks
+	$(BIN)/ruff check matcher storage service tests benchmarks
+	$(BIN)/ruff format --check matcher storage service tests benchmarks
 
 clean:
 	rm -rf $(WORKSPACE) .pytest_cache

@@ -33,6 +33,7 @@ TARGET_KIND: dict[str, str] = {
     "finance": "finance_product",
     "partner": "offer",
 }
+MIN_TEXT_MATCH = 0.1  # (semantic + lexical) / 2 below this is noise, not a recommendation
 
 
 @dataclass
@@ -62,12 +63,19 @@ def text_reasons(query: str, candidate: Candidate, document: str) -> list[str]:
     return reasons
 
 
-def rank(scored: list[Scored], ranker: Ranker, kind: str, k: int) -> list[Recommendation]:
-    """Score with the ranker, sort, keep the top k, and turn into results."""
+def _text_match(features: dict[str, float]) -> float:
+    return (features.get("semantic", 1.0) + features.get("lexical", 1.0)) / 2
+
+
+def rank(
+    scored: list[Scored], ranker: Ranker, kind: str, k: int, min_text_match: float = MIN_TEXT_MATCH
+) -> list[Recommendation]:
+    """Score with the ranker, drop text noise, sort, keep the top k, and turn into results."""
     if not scored:
         return []
     scores = ranker.score([s.features for s in scored])
-    order = sorted(range(len(scored)), key=lambda i: (-scores[i], scored[i].record.id))[:k]
+    kept = [i for i, s in enumerate(scored) if _text_match(s.features) >= min_text_match]
+    order = sorted(kept, key=lambda i: (-scores[i], scored[i].record.id))[:k]
     return [
         Recommendation(
             kind=kind,  # type: ignore[arg-type]
@@ -97,6 +105,12 @@ class Recommender:
     @classmethod
     def open(cls, root: str, ranker: Ranker | None = None) -> Recommender:
         return cls(open_workspace(root), ranker)
+
+    def invalidate(self, kind: str) -> None:
+        """Forget what was cached about `kind` (loaded indexes, the needs map) after it changed."""
+        self.retriever.invalidate(kind)
+        if kind == "need":
+            self._needs_by_enterprise = None
 
     def enterprise(self, enterprise_id: str) -> Enterprise:
         return self.store.get("enterprise", enterprise_id)  # type: ignore[return-value]
@@ -212,9 +226,10 @@ class Recommender:
             reasons = self._policy_reasons(policy, checks)
             scored = Scored(policy, text_features(candidate), reasons, checks)
             (eligible if all_passed(checks) else ineligible).append(scored)
-        results = rank(eligible, self.ranker, "policy", k)
+        results = rank(eligible, self.ranker, "policy", k, min_text_match=0.0)
         if include_ineligible:
-            results += rank(ineligible, self.ranker, "policy", max(0, k - len(results)))
+            rest = max(0, k - len(results))
+            results += rank(ineligible, self.ranker, "policy", rest, min_text_match=0.0)
         return results
 
     def needs_of(self, enterprise_id: str) -> list[Need]:
