@@ -47,6 +47,10 @@ class Retriever:
             self._indexes[kind] = load_indexes(self.workspace, kind, self.encoder)
         return self._indexes[kind]
 
+    def invalidate(self, kind: str) -> None:
+        """Forget the loaded indexes of `kind`; the next search loads them again from disk."""
+        self._indexes.pop(kind, None)
+
     def search(
         self, kind: str, text: str, oversample: int = 1, everything: bool = False
     ) -> list[Candidate]:

@@ -1,0 +1,1 @@
+"""The FastAPI service over the matcher library: settings, auth, routers, web UI and CLI."""

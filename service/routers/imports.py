@@ -1,0 +1,110 @@
+"""导入导出: upload a CSV / TSV / JSONL / XLSX file (all-or-nothing), export a kind as JSONL."""
+
+from __future__ import annotations
+
+import json
+import re
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, UploadFile
+from fastapi import Path as PathParam
+from fastapi.responses import JSONResponse, StreamingResponse
+
+from matcher.errors import IngestError
+from matcher.ingest import ImportReport, kind_from_filename
+from matcher.ingest.kinds import choices
+from matcher.types import RecordKind
+from service.deps import StaffKey, State
+from service.errors import ApiError, ingest_error_response
+from service.routers.crud import invalid_field
+from service.schemas.common import ERROR_RESPONSES
+from service.schemas.imports import ImportReportPublic
+
+router = APIRouter(tags=["导入导出"], responses=ERROR_RESPONSES)
+
+MAX_UPLOAD_BYTES = 100 * 1024 * 1024
+_UNSAFE = re.compile(r"[^\w.\-\u4e00-\u9fff]+")
+
+
+def safe_name(filename: str | None) -> str:
+    """The uploaded file's base name with anything odd replaced (its suffix is kept)."""
+    name = _UNSAFE.sub("_", Path(filename or "").name).strip("._")
+    return name[:120] or "upload"
+
+
+def _save(upload: UploadFile, target: Path) -> None:
+    size = 0
+    with target.open("wb") as out:
+        while chunk := upload.file.read(1 << 20):
+            size += len(chunk)
+            if size > MAX_UPLOAD_BYTES:
+                raise ApiError(413, f"上传文件超过 {MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
+            out.write(chunk)
+
+
+def _public(report: ImportReport, names: dict[str, str]) -> ImportReportPublic:
+    data = report.to_dict()
+    data["file"] = names.get(report.file, report.file)
+    for problem in data["problems"]:
+        problem["file"] = names.get(problem["file"], problem["file"])
+    return ImportReportPublic.model_validate(data)
+
+
+@router.post(
+    "/import", response_model=ImportReportPublic, summary="导入数据文件",
+    responses={200: {"description": "导入成功，返回导入结果"}},
+)  # fmt: skip
+def import_upload(
+    state: State,
+    key: StaffKey,
+    file: Annotated[UploadFile, File(description="数据文件：.csv .tsv .jsonl .xlsx")],
+    kind: Annotated[
+        str | None,
+        Form(description="数据类型（如 need、需求）；不填时按文件名判断（如 needs.csv）"),
+    ] = None,
+    skip_bad_rows: Annotated[
+        bool, Form(description="跳过有问题的行，只导入正确的行；默认有任何问题都不导入")
+    ] = False,
+) -> ImportReportPublic | JSONResponse:
+    """导入一个文件：先校验全部行，有问题时返回 422 并逐条列出 文件/行/字段/原因，不写入任何数据；
+    同编号的记录会被更新。导入后索引立即更新。"""
+    name = safe_name(file.filename)
+    if not kind and kind_from_filename(Path(name)) is None:
+        raise invalid_field("kind", f"无法从文件名「{name}」判断数据类型，请指定 kind：{choices()}")
+    with tempfile.TemporaryDirectory(prefix="matcher-upload-") as folder:
+        path = Path(folder) / name
+        _save(file, path)
+        names = {str(path): name}
+        try:
+            report = state.import_upload(
+                path, key.id, kind=kind or None, skip_bad_rows=skip_bad_rows
+            )
+        except IngestError as error:
+            return ingest_error_response(error, names)
+        return _public(report, names)
+
+
+def _jsonl(records: list) -> Iterator[bytes]:
+    for record in records:
+        yield (json.dumps(record.model_dump(mode="json"), ensure_ascii=False) + "\n").encode()
+
+
+@router.get(
+    "/export/{kind}",
+    summary="导出数据（JSONL）",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"application/x-ndjson": {}}, "description": "每行一条记录"}},
+)
+def export(
+    kind: Annotated[RecordKind, PathParam(description="记录类型，如 need")],
+    state: State,
+    key: StaffKey,
+) -> StreamingResponse:
+    """导出某类全部记录，每行一个 JSON 对象；导出的文件可直接再导入。"""
+    records = list(state.store.load(kind).values())
+    state.audit.record(key.id, "export", kind, None, f"{len(records)} 条")
+    headers = {"Content-Disposition": f'attachment; filename="{kind}.jsonl"'}
+    return StreamingResponse(_jsonl(records), media_type="application/x-ndjson", headers=headers)

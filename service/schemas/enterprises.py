@@ -1,0 +1,51 @@
+"""Enterprise (企业) request and response models."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import Field
+
+from matcher.types import CHAINS, DISTRICTS, SIZES, TIERS
+from service.schemas.common import ApiModel, partial_model
+from service.schemas.fields import NewId, RecordId
+
+
+class EnterpriseFields(ApiModel):
+    """企业信息"""
+
+    name: str = Field(description="企业名称", examples=["青岛海鑫新能源科技有限公司"])
+    credit_code: str = Field(
+        description="统一社会信用代码（18位，校验位按 GB 32100 核验）",
+        examples=["91370283786588941A"],
+    )
+    district: str = Field(description=f"所在区市，可选：{'、'.join(DISTRICTS)}", examples=["黄岛"])
+    chain: str = Field(description=f"所属产业链，可选：{'、'.join(CHAINS)}", examples=["智能装备"])
+    tiers: list[str] = Field(
+        default_factory=list,
+        description=f"企业梯度（可多选）：{'、'.join(TIERS)}",
+        examples=[["专精特新"]],
+    )
+    size: str = Field(description=f"企业规模，可选：{'、'.join(SIZES)}", examples=["小型"])
+    employees: int = Field(ge=0, description="从业人数", examples=[120])
+    revenue: float = Field(ge=0, description="营业收入，万元", examples=[3000])
+    founded: date = Field(description="成立日期", examples=["2016-05-01"])
+    description: str = Field(
+        description="企业简介（用于匹配）", examples=["生产储能电池包与电池管理系统"]
+    )
+    whitelist: bool = Field(False, description="是否在信贷白名单中", examples=[True])
+
+
+class EnterpriseCreate(EnterpriseFields):
+    """新建企业"""
+
+    id: NewId = None
+
+
+EnterpriseUpdate = partial_model(EnterpriseFields, "EnterpriseUpdate")
+
+
+class EnterprisePublic(EnterpriseFields):
+    """企业"""
+
+    id: RecordId = Field(examples=["E0000001"])

