@@ -17,6 +17,7 @@ from fastapi import APIRouter, FastAPI
 from service.errors import install_error_handlers
 from service.routers import (
     audit,
+    docs,
     enterprises,
     health,
     imports,
@@ -87,10 +88,13 @@ def create_app(settings: ServiceSettings | None = None, progress: bool | None = 
         version="0.1.0",
         openapi_tags=TAGS,
         lifespan=lifespan,
+        docs_url=None,  # served by service.routers.docs from vendored files (no CDN)
+        redoc_url=None,
     )
     app.state.service = state
     install_error_handlers(app)
     app.include_router(health.router)
+    app.include_router(docs.router)
     app.include_router(api_router())
     _include_web(app)
     return app

@@ -45,3 +45,12 @@ def test_errors_are_documented_and_the_key_header_is_a_security_scheme(spec):
     )
     schemes = spec["components"]["securitySchemes"]
     assert {scheme["name"] for scheme in schemes.values()} == {"X-API-Key", "matcher_key"}
+
+
+def test_docs_page_uses_only_local_assets(sqlite_service):
+    client = sqlite_service.client
+    page = client.get("/docs")
+    assert page.status_code == 200
+    assert "/static/swagger-ui-bundle.js" in page.text and "cdn" not in page.text.lower()
+    bundle = client.get("/static/swagger-ui-bundle.js")
+    assert bundle.status_code == 200 and len(bundle.content) > 1_000_000

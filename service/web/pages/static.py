@@ -1,4 +1,4 @@
-"""The UI's own static files (stylesheet, vendored htmx); nothing is loaded from a CDN."""
+"""The UI's own static files (stylesheet, vendored htmx and Swagger UI); nothing from a CDN."""
 
 from __future__ import annotations
 
@@ -11,7 +11,12 @@ from service.web.session import PageError
 
 router = APIRouter(route_class=WebRoute)
 
-FILES: dict[str, str] = {"style.css": "text/css", "htmx.min.js": "text/javascript"}
+FILES: dict[str, str] = {
+    "style.css": "text/css",
+    "htmx.min.js": "text/javascript",  # htmx 2.0.11, 0BSD
+    "swagger-ui-bundle.js": "text/javascript",  # swagger-ui-dist 5.35.0, Apache-2.0
+    "swagger-ui.css": "text/css",
+}
 
 
 @router.get("/static/{name}", include_in_schema=False)
