@@ -1,6 +1,7 @@
 """Command-line interface.
 
-`matcher init | import | index | recommend | policies | demo | evaluate | generate`.
+`matcher init | import | index | recommend | policies | demo | evaluate | generate | event |
+outcome | report`.
 """
 
 from matcher.cli import (  # noqa: F401  (importing registers the commands)
@@ -9,6 +10,7 @@ from matcher.cli import (  # noqa: F401  (importing registers the commands)
     generate_cmd,
     import_cmd,
     index_cmd,
+    outcome_cmd,
     query_cmd,
 )
 from matcher.cli.app import app

@@ -21,11 +21,17 @@ STAGE_LABELS = {"none": "无进展", "intent": "意向", "negotiating": "洽谈�
 FINANCE_STATUS_LABELS = {"recommended": "已推荐", "applied": "已申请", "approved": "已获批",
                          "declined": "未获批"}  # fmt: skip
 STAGE_ORDER = ("none", "intent", "negotiating", "signed")
+FINANCE_STATUS_RANK = {"recommended": 0, "applied": 1, "approved": 2, "declined": 2}
 
 
 def meeting_outcome_id(event_id: str, a: str, b: str) -> str:
     """Stable id of a meeting's outcome (the pair in the plan's order: demand, supply)."""
     return f"{event_id}|{a}|{b}"
+
+
+def finance_outcome_id(enterprise_id: str, product_id: str) -> str:
+    """Stable id of a financing match's outcome."""
+    return f"{enterprise_id}|{product_id}"
 
 
 class MeetingOutcome(BaseModel):
@@ -73,3 +79,6 @@ class Change(BaseModel):
     field: str
     old: str | None
     new: str | None
+    correction: bool = Field(
+        False, description="a move against the funnel order, e.g. signed → negotiating"
+    )

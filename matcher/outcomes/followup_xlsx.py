@@ -1,0 +1,149 @@
+"""The follow-up sheet (跟踪表): one row per meeting of an event, filled in by staff after their
+phone calls, then imported back.
+
+Import checks every row first (unknown 结果编号, bad labels, negative amounts, bad dates) and
+applies nothing when any row is bad. A blank cell leaves that field as it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from matcher.atomic import atomic_path
+from matcher.errors import IngestError
+from matcher.events.model import EventPlan, Meeting
+from matcher.ingest.problems import WHOLE_ROW, Problem, file_error
+from matcher.ingest.readers import open_table
+from matcher.outcomes.fields import label
+from matcher.outcomes.model import (
+    ATTENDANCE_LABELS,
+    STAGE_LABELS,
+    MeetingOutcome,
+    meeting_outcome_id,
+)
+from matcher.outcomes.store import (
+    OutcomeError,
+    Recorded,
+    record_meeting_outcomes,
+    refusal_message,
+)
+from matcher.workspace import Workspace
+
+EDITABLE = ("attendance", "stage", "signed_amount", "notes", "next_follow_up")
+ID_COLUMN = label("id")
+FOLLOWUP_HEADER = [
+    "活动", "需求方", "供给方", "时段", "桌号", *(label(f) for f in EDITABLE), ID_COLUMN,
+]  # fmt: skip
+_WIDTHS = [22, 26, 26, 13, 6, 10, 10, 15, 30, 14, 36]
+
+
+def _ordered(plan: EventPlan) -> list[Meeting]:
+    return sorted(plan.meetings, key=lambda m: (m.slot is None, m.slot or 0, m.table or 0, m.a))
+
+
+def _cells(outcome: MeetingOutcome | None) -> list[Any]:
+    if outcome is None:
+        return ["", "", None, "", None]
+    return [
+        ATTENDANCE_LABELS[outcome.attendance] if outcome.attendance else "",
+        STAGE_LABELS[outcome.stage] if outcome.stage != "none" else "",
+        outcome.signed_amount,
+        outcome.notes,
+        outcome.next_follow_up,
+    ]
+
+
+def write_followup_template(
+    plan: EventPlan, outcomes: Mapping[str, MeetingOutcome], path: Path
+) -> int:
+    """Write the sheet for `plan`, prefilled with the current outcomes; returns the row count."""
+    names = {p.id: p.name for p in plan.participants}
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "跟踪表"
+    sheet.append(FOLLOWUP_HEADER)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDE4F0")
+    meetings = _ordered(plan)
+    for m in meetings:
+        outcome_id = meeting_outcome_id(plan.event.id, m.a, m.b)
+        slot = plan.event.slots[m.slot].label() if m.slot is not None else "未排入"
+        where = [plan.event.name, names.get(m.a, m.a), names.get(m.b, m.b), slot, m.table]
+        sheet.append([*where, *_cells(outcomes.get(outcome_id)), outcome_id])
+    last = len(meetings) + 1
+    for column, labels in (("F", ATTENDANCE_LABELS), ("G", STAGE_LABELS)):
+        choice = DataValidation(
+            type="list", formula1=f'"{",".join(labels.values())}"', allow_blank=True
+        )
+        choice.error = f"请从列表中选择：{'、'.join(labels.values())}"
+        sheet.add_data_validation(choice)
+        choice.add(f"{column}2:{column}{max(last, 2)}")
+    for row in sheet.iter_rows(min_row=2, min_col=10, max_col=10):
+        row[0].number_format = "yyyy-mm-dd"
+    for index, width in enumerate(_WIDTHS):
+        sheet.column_dimensions[chr(ord("A") + index)].width = width
+    sheet.freeze_panes = "A2"
+    with atomic_path(Path(path)) as tmp:
+        book.save(tmp)
+    return len(meetings)
+
+
+def _filled(value: Any) -> bool:
+    return value is not None and not (isinstance(value, str) and not value.strip())
+
+
+def import_followup(
+    workspace: Workspace, path: Path, who: str, at: datetime | None = None
+) -> list[Recorded]:
+    """Apply a filled-in sheet; IngestError listing every bad row and field, nothing applied."""
+    path = Path(path)
+    source = str(path)
+    problems: list[Problem] = []
+    updates: list[tuple[str, dict[str, Any]]] = []
+    numbers: list[int] = []
+    seen: dict[str, int] = {}
+    with open_table(path) as table:
+        if ID_COLUMN not in (table.columns or []):
+            reason = f"缺少「{ID_COLUMN}」列，请使用 matcher outcome template 导出的跟踪表"
+            raise file_error(source, reason, row=1, field=ID_COLUMN)
+        for row in table.rows:
+            if row.error:
+                problems.append(Problem(source, row.number, WHOLE_ROW, row.error))
+                continue
+            outcome_id = str(row.values.get(ID_COLUMN) or "").strip()
+            changes = {
+                field: row.values[label(field)]
+                for field in EDITABLE
+                if _filled(row.values.get(label(field)))
+            }
+            if not outcome_id:
+                if changes:
+                    problems.append(Problem(source, row.number, ID_COLUMN, "结果编号为空"))
+                continue
+            if outcome_id in seen:
+                reason = f"结果编号「{outcome_id}」与第{seen[outcome_id]}行重复"
+                problems.append(Problem(source, row.number, ID_COLUMN, reason))
+                continue
+            seen[outcome_id] = row.number
+            if changes:
+                updates.append((outcome_id, changes))
+                numbers.append(row.number)
+    results: list[Recorded] = []
+    try:
+        results = record_meeting_outcomes(
+            workspace, updates, who, at, source=source, rows=numbers, dry_run=bool(problems)
+        )
+    except OutcomeError as error:
+        problems += error.problems
+    if problems:
+        problems.sort(key=lambda p: p.row)
+        raise IngestError(refusal_message(problems), problems)
+    return results

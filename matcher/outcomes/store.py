@@ -1,0 +1,370 @@
+"""Outcomes in the workspace: the current state and an append-only history of every change.
+
+`outcomes/meetings.jsonl` and `outcomes/finance.jsonl` hold one outcome per line (rewritten
+atomically); `outcomes/history.jsonl` holds one `Change` per line and is only ever appended.
+Every update is validated first: a batch with one bad item changes nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import ValidationError
+
+from matcher.atomic import write_text_atomic
+from matcher.errors import IngestError, MatcherError
+from matcher.events.model import EventPlan, Meeting
+from matcher.events.store import load_plan
+from matcher.ingest.problems import Problem
+from matcher.outcomes.fields import FINANCE_FIELDS, MEETING_FIELDS, label, parse_field, stored
+from matcher.outcomes.model import (
+    FINANCE_STATUS_RANK,
+    STAGE_ORDER,
+    Change,
+    FinanceOutcome,
+    MeetingOutcome,
+    finance_outcome_id,
+    meeting_outcome_id,
+)
+from matcher.workspace import Workspace
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: no advisory lock
+    fcntl = None  # type: ignore[assignment]
+
+MeetingKey = str | Mapping[str, str]
+"""A meeting outcome's id (`event|a|b`, either order of a and b) or {event_id, a, b}."""
+FinanceKey = str | Mapping[str, str]
+"""A financing outcome's id (`enterprise|product`) or {enterprise_id, product_id}."""
+Outcome = TypeVar("Outcome", MeetingOutcome, FinanceOutcome)
+WHO_LABEL = "记录人"
+
+
+class OutcomeError(IngestError):
+    """An outcome update was refused; `problems` names the row and field of each bad value."""
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """One applied update: the outcome after it, and the changes appended to the history."""
+
+    outcome: MeetingOutcome | FinanceOutcome
+    changes: list[Change]
+
+
+def outcomes_dir(workspace: Workspace) -> Path:
+    return workspace.root / "outcomes"
+
+
+def _read_models(path: Path, model: type[Outcome]) -> dict[str, Outcome]:
+    if not path.exists():
+        return {}
+    items = (model.model_validate_json(line) for line in path.read_text("utf-8").splitlines())
+    return {item.id: item for item in items}
+
+
+def load_meeting_outcomes(workspace: Workspace) -> dict[str, MeetingOutcome]:
+    """Every meeting outcome, by id."""
+    return _read_models(outcomes_dir(workspace) / "meetings.jsonl", MeetingOutcome)
+
+
+def load_finance_outcomes(workspace: Workspace) -> dict[str, FinanceOutcome]:
+    """Every financing outcome, by id."""
+    return _read_models(outcomes_dir(workspace) / "finance.jsonl", FinanceOutcome)
+
+
+def history(workspace: Workspace, outcome_id: str | None = None) -> list[Change]:
+    """The changes of one outcome (or of all), oldest first."""
+    path = outcomes_dir(workspace) / "history.jsonl"
+    if not path.exists():
+        return []
+    # The last piece is "" after a complete write, or a torn line after a crash: both dropped.
+    lines = path.read_text("utf-8").split("\n")[:-1]
+    changes = (Change.model_validate_json(line) for line in lines if line)
+    return [c for c in changes if outcome_id is None or c.outcome_id == outcome_id]
+
+
+class _Lookup:
+    """Plans and records looked up while resolving keys, each loaded once per batch."""
+
+    def __init__(self, workspace: Workspace) -> None:
+        self.workspace = workspace
+        self._plans: dict[str, EventPlan] = {}
+        self._meetings: dict[str, dict[frozenset[str], Meeting]] = {}
+
+    def plan(self, event_id: str) -> EventPlan:
+        if event_id not in self._plans:
+            try:
+                self._plans[event_id] = load_plan(self.workspace, event_id)
+            except MatcherError as error:
+                raise ValueError(str(error)) from None
+        return self._plans[event_id]
+
+    def meeting(self, event_id: str, a: str, b: str) -> Meeting | None:
+        """The plan's meeting of a and b (either order), or None."""
+        if event_id not in self._meetings:
+            self._meetings[event_id] = {m.key: m for m in self.plan(event_id).meetings}
+        return self._meetings[event_id].get(frozenset((a, b)))
+
+    def require(self, kind: str, record_id: str) -> None:
+        try:
+            self.workspace.store.get(kind, record_id)
+        except MatcherError as error:
+            raise ValueError(str(error)) from None
+
+
+def _key_parts(key: str | Mapping[str, str], names: tuple[str, ...]) -> list[str]:
+    if isinstance(key, Mapping):
+        missing = [n for n in names if not str(key.get(n) or "").strip()]
+        if missing:
+            raise ValueError(f"缺少 {'、'.join(missing)}")
+        return [str(key[n]).strip() for n in names]
+    parts = str(key).strip().rsplit("|", len(names) - 1)
+    if len(parts) != len(names) or not all(parts):
+        shape = "|".join(names)
+        raise ValueError(f"结果编号「{key}」格式不对，应为 {shape}")
+    return parts
+
+
+def _resolve_meeting(
+    lookup: _Lookup, current: dict[str, MeetingOutcome], key: MeetingKey
+) -> MeetingOutcome:
+    event_id, a, b = _key_parts(key, ("event_id", "a", "b"))
+    for first, second in ((a, b), (b, a)):
+        existing = current.get(meeting_outcome_id(event_id, first, second))
+        if existing is not None:
+            return existing
+    meeting = lookup.meeting(event_id, a, b)
+    if meeting is None:
+        raise ValueError(f"活动「{event_id}」没有 {a} 与 {b} 的会谈")
+    outcome_id = meeting_outcome_id(event_id, meeting.a, meeting.b)
+    return MeetingOutcome(id=outcome_id, event_id=event_id, a=meeting.a, b=meeting.b)
+
+
+def _resolve_finance(
+    lookup: _Lookup, current: dict[str, FinanceOutcome], key: FinanceKey
+) -> FinanceOutcome:
+    enterprise_id, product_id = _key_parts(key, ("enterprise_id", "product_id"))
+    outcome_id = finance_outcome_id(enterprise_id, product_id)
+    if outcome_id in current:
+        return current[outcome_id]
+    lookup.require("enterprise", enterprise_id)
+    lookup.require("finance_product", product_id)
+    return FinanceOutcome(id=outcome_id, enterprise_id=enterprise_id, product_id=product_id)
+
+
+def _unknown_event(lookup: _Lookup, log: list[Change]) -> list[tuple[str, str]]:
+    """A financing outcome may name the event it came from; that event must exist."""
+    for change in log:
+        if change.field == "event_id" and change.new:
+            try:
+                lookup.plan(change.new)
+            except ValueError as error:
+                return [("event_id", str(error))]
+    return []
+
+
+def _is_correction(field: str, old: Any, new: Any) -> bool:
+    """A move against the funnel: a lower stage, or a financing status back or sideways."""
+    if field == "stage":
+        return STAGE_ORDER.index(new) < STAGE_ORDER.index(old)
+    if field == "status":
+        return FINANCE_STATUS_RANK[new] < FINANCE_STATUS_RANK[old] or (
+            FINANCE_STATUS_RANK[new] == FINANCE_STATUS_RANK[old] and new != old
+        )
+    return False
+
+
+def apply_changes(
+    outcome: Outcome, changes: Mapping[str, Any], who: str, at: datetime
+) -> tuple[Outcome, list[Change], list[tuple[str, str]]]:
+    """Validate `changes` (codes or Chinese labels) against `outcome`; pure.
+
+    Returns the updated outcome, one `Change` per field whose value changed, and the problems
+    as (field, reason); with problems the outcome is returned unchanged.
+    """
+    editable = MEETING_FIELDS if isinstance(outcome, MeetingOutcome) else FINANCE_FIELDS
+    problems: list[tuple[str, str]] = []
+    parsed: dict[str, Any] = {}
+    for field, raw in changes.items():
+        if field not in editable:
+            allowed = "、".join(f"{f}（{label(f)}）" for f in editable)
+            problems.append((field, f"不能修改「{field}」，可修改：{allowed}"))
+            continue
+        try:
+            parsed[field] = parse_field(field, raw)
+        except ValueError as error:
+            problems.append((field, str(error)))
+    if not problems:
+        try:
+            updated = type(outcome).model_validate({**outcome.model_dump(), **parsed})
+        except ValidationError as error:
+            problems += [(str(e["loc"][0]), f"取值不合法（{e['msg']}）") for e in error.errors()]
+    if problems:
+        return outcome, [], problems
+    log = [
+        Change(
+            outcome_id=outcome.id,
+            at=at,
+            who=who,
+            field=field,
+            old=stored(getattr(outcome, field)),
+            new=stored(getattr(updated, field)),
+            correction=_is_correction(field, getattr(outcome, field), getattr(updated, field)),
+        )
+        for field in editable
+        if field in parsed and getattr(outcome, field) != getattr(updated, field)
+    ]
+    if log:
+        updated = updated.model_copy(update={"updated_at": at, "updated_by": who})
+    return (updated if log else outcome), log, []
+
+
+@contextlib.contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """One writer at a time per workspace (advisory lock where the OS has one)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / ".lock").open("a") as handle:
+        if fcntl is not None:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+
+
+def _append_lines(path: Path, lines: list[str]) -> None:
+    """Append complete lines and sync; a torn last line left by a crash is cut off first."""
+    with path.open("a+b") as handle:
+        size = handle.seek(0, os.SEEK_END)
+        if size:
+            handle.seek(size - 1)
+            if handle.read(1) != b"\n":
+                handle.seek(0)
+                data = handle.read()
+                handle.truncate(data.rfind(b"\n") + 1)
+        handle.write("".join(line + "\n" for line in lines).encode("utf-8"))
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def refusal_message(problems: list[Problem]) -> str:
+    """One Chinese line naming the first ten problems (row and field)."""
+    shown = [
+        f"{f'第{p.row}行 ' if p.row else ''}{p.field}：{p.reason}" if p.field else p.reason
+        for p in problems[:10]
+    ]
+    more = f"（另有 {len(problems) - 10} 处）" if len(problems) > 10 else ""
+    return "未保存任何更改：" + "；".join(shown) + more
+
+
+def _record(
+    workspace: Workspace,
+    file_name: str,
+    load: Callable[[Workspace], dict[str, Outcome]],
+    resolve: Callable[[_Lookup, dict[str, Outcome], Any], Outcome],
+    updates: Sequence[tuple[Any, Mapping[str, Any]]],
+    who: str,
+    at: datetime | None,
+    source: str,
+    rows: Sequence[int] | None,
+    dry_run: bool,
+) -> list[Recorded]:
+    who = who.strip()
+    if not who:
+        raise OutcomeError("请填写记录人", [Problem(source, 0, WHO_LABEL, "记录人不能为空")])
+    at = at or datetime.now().replace(microsecond=0)
+    numbers = list(rows) if rows is not None else list(range(1, len(updates) + 1))
+    folder = outcomes_dir(workspace)
+    with _locked(folder):
+        current = load(workspace)
+        lookup = _Lookup(workspace)
+        problems: list[Problem] = []
+        results: list[Recorded] = []
+        for number, (key, changes) in zip(numbers, updates, strict=True):
+            try:
+                outcome = resolve(lookup, current, key)
+            except ValueError as error:
+                problems.append(Problem(source, number, label("id"), str(error)))
+                continue
+            updated, log, bad = apply_changes(outcome, changes, who, at)
+            bad += _unknown_event(lookup, log)
+            problems += [Problem(source, number, label(field), reason) for field, reason in bad]
+            if log:
+                current[updated.id] = updated
+            results.append(Recorded(updated, log))
+        if problems:
+            raise OutcomeError(refusal_message(problems), problems)
+        log_lines = [c.model_dump_json() for r in results for c in r.changes]
+        if log_lines and not dry_run:
+            _append_lines(folder / "history.jsonl", log_lines)
+            text = "".join(current[i].model_dump_json() + "\n" for i in sorted(current))
+            write_text_atomic(folder / file_name, text)
+    return results
+
+
+def record_meeting_outcomes(
+    workspace: Workspace,
+    updates: Sequence[tuple[MeetingKey, Mapping[str, Any]]],
+    who: str,
+    at: datetime | None = None,
+    *,
+    source: str = "",
+    rows: Sequence[int] | None = None,
+    dry_run: bool = False,
+) -> list[Recorded]:
+    """Apply many meeting updates at once, all or nothing.
+
+    A new outcome must be a meeting of its event's plan. Problems name `source` and the row
+    (`rows[i]`, or the 1-based position in `updates`); any problem raises OutcomeError.
+    `dry_run` validates and returns the results without saving.
+    """
+    return _record(
+        workspace, "meetings.jsonl", load_meeting_outcomes, _resolve_meeting,
+        updates, who, at, source, rows, dry_run,
+    )  # fmt: skip
+
+
+def record_finance_outcomes(
+    workspace: Workspace,
+    updates: Sequence[tuple[FinanceKey, Mapping[str, Any]]],
+    who: str,
+    at: datetime | None = None,
+    *,
+    source: str = "",
+    rows: Sequence[int] | None = None,
+    dry_run: bool = False,
+) -> list[Recorded]:
+    """Apply many financing updates at once, all or nothing (enterprise and product must exist)."""
+    return _record(
+        workspace, "finance.jsonl", load_finance_outcomes, _resolve_finance,
+        updates, who, at, source, rows, dry_run,
+    )  # fmt: skip
+
+
+def record_meeting_outcome(
+    workspace: Workspace,
+    key: MeetingKey,
+    changes: Mapping[str, Any],
+    who: str,
+    at: datetime | None = None,
+) -> MeetingOutcome:
+    """Validate and apply one meeting's changes; one history entry per changed field."""
+    [done] = record_meeting_outcomes(workspace, [(key, changes)], who, at, rows=[0])
+    return done.outcome  # type: ignore[return-value]
+
+
+def record_finance_outcome(
+    workspace: Workspace,
+    key: FinanceKey,
+    changes: Mapping[str, Any],
+    who: str,
+    at: datetime | None = None,
+) -> FinanceOutcome:
+    """Validate and apply one financing match's changes; one history entry per changed field."""
+    [done] = record_finance_outcomes(workspace, [(key, changes)], who, at, rows=[0])
+    return done.outcome  # type: ignore[return-value]
