@@ -14,7 +14,8 @@ from rich.table import Table
 
 from matcher.cli.app import JsonOption, WorkspaceOption, app
 from matcher.cli.errors import exit_on_user_error
-from matcher.errors import MatcherError
+from matcher.cli.import_cmd import print_problems
+from matcher.errors import IngestError, MatcherError
 from matcher.events.export import export_all
 from matcher.events.model import EVENT_KIND_LABELS, Event, EventKind, EventPlan, make_slots
 from matcher.events.participants import (
@@ -101,7 +102,11 @@ def add(
 ) -> None:
     ws = open_workspace(workspace)
     plan = load_plan(ws, event_id)
-    chosen = participants_from_file(ws, file) if file else []
+    try:
+        chosen = participants_from_file(ws, file) if file else []
+    except IngestError as error:
+        print_problems(Console(stderr=True, soft_wrap=True), error.problems, title="参会方文件问题")
+        raise
     chosen += [
         participant_for(ws, "enterprise", e, max_meetings=max_meetings) for e in _split(enterprises)
     ]

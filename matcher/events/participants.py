@@ -34,6 +34,7 @@ COLUMN_ALIASES = {
     "优先级": "priority",
 }
 LIST_FIELDS = ("availability", "must_meet", "never_meet")
+PARTICIPANT_KINDS = ("enterprise", "university", "bank")
 
 
 def participant_for(
@@ -41,6 +42,8 @@ def participant_for(
 ) -> Participant:
     """A participant for an enterprise id, a university name or a bank name (checked)."""
     store = workspace.store
+    if kind not in PARTICIPANT_KINDS:
+        raise MatcherError(f"未知的参会方类型「{kind}」，可选：企业、高校、银行")
     if kind == "enterprise":
         enterprise = store.get("enterprise", ref)
         has_needs = any(n.enterprise_id == ref for n in store.load("need").values())  # type: ignore[attr-defined]
@@ -134,6 +137,7 @@ def participants_from_file(workspace: Workspace, path: Path) -> list[Participant
                 cells = _cells(row.values)
                 kind, ref = cells.pop("kind"), str(cells.pop("ref", ""))
                 cells.pop("name", None)
+                cells.pop("id", None)  # ids are derived from the kind and the reference
                 participants.append(
                     participant_for(workspace, kind, ref, cells.pop("role", None), **cells)
                 )

@@ -24,12 +24,12 @@ def _oriented(plan: EventPlan, first: str, second: str) -> tuple[str, str]:
 
 
 def _must_meet(plan: EventPlan) -> set[frozenset[str]]:
+    """Pairs the organiser named as must-meet (locked meetings are kept separately)."""
     ids = {p.id for p in plan.participants}
-    pairs = {frozenset((p.id, other)) for p in plan.participants for other in p.must_meet}
     unknown = sorted(other for p in plan.participants for other in p.must_meet if other not in ids)
     if unknown:
         raise MatcherError(f"必见名单中的参会方不存在：{'、'.join(unknown)}")
-    return pairs | {m.key for m in plan.meetings if m.locked}
+    return {frozenset((p.id, other)) for p in plan.participants for other in p.must_meet}
 
 
 def _never_meet(plan: EventPlan) -> set[frozenset[str]]:
@@ -55,7 +55,7 @@ def pair_event(plan: EventPlan, workspace: Workspace, encoder: Encoder) -> Event
         },
         max_total=slots * plan.event.tables,
         pairs=[Pair(m.a, m.b, m.score) for m in candidates.values()],
-        must_meet=_must_meet(plan),
+        must_meet=_must_meet(plan) | set(locked),
         never_meet=_never_meet(plan),
         min_meetings=plan.event.min_meetings,
         fairness=plan.event.fairness,
@@ -70,8 +70,9 @@ def pair_event(plan: EventPlan, workspace: Workspace, encoder: Encoder) -> Event
         else:
             a, b = _oriented(plan, pair.a, pair.b)
             meetings.append(Meeting(a=a, b=b, score=0.0, reasons=[MUST_MEET_REASON]))
+    named = _must_meet(plan)
     for meeting in meetings:
-        if meeting.key in problem.must_meet and MUST_MEET_REASON not in meeting.reasons:
+        if meeting.key in named and MUST_MEET_REASON not in meeting.reasons:
             meeting.reasons.append(MUST_MEET_REASON)
         _add_keywords(workspace, meeting)
     plan.meetings = meetings

@@ -105,3 +105,14 @@ def test_unknown_event_and_empty_pairing_are_clear(workspace):
     run("event", "create", "EV1", "--name", "对接会", "--date", "2026-12-03", "-w", workspace)
     empty = run("event", "pair", "EV1", "-w", workspace)
     assert empty.exit_code == 1 and "还没有参会方" in empty.stderr
+
+
+def test_participant_file_with_id_column_and_unknown_kind(workspace, tmp_path):
+    run("event", "create", "EV1", "--name", "对接会", "--date", "2026-12-03", "-w", workspace)
+    people = tmp_path / "participants.csv"
+    people.write_text("id,类型,编号或名称\nX1,企业,E1\nX2,协会,某协会\n", encoding="utf-8")
+    result = run("event", "add-participants", "EV1", people, "-w", workspace)
+    assert result.exit_code == 1 and "未知的参会方类型「协会」" in result.stderr
+    people.write_text("id,类型,编号或名称\nX1,企业,E1\n", encoding="utf-8")
+    assert run("event", "add-participants", "EV1", people, "-w", workspace).exit_code == 0
+    assert [p["id"] for p in show(workspace)["participants"]] == ["E1"]

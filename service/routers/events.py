@@ -1,0 +1,234 @@
+"""对接活动: create events, add participants, pair and schedule, adjust, publish, export; and
+each participant's own agenda once the event is published."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path as FilePath
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, File, Path, Response, UploadFile
+
+from matcher.errors import IngestError
+from matcher.events.model import EventPlan, Participant
+from service import event_plans
+from service.auth import ROLE_LABELS
+from service.deps import CurrentKey, StaffKey, State
+from service.errors import ApiError, forbidden, ingest_error_response
+from service.routers.crud import new_id
+from service.routers.imports import safe_name
+from service.schemas.common import ERROR_RESPONSES
+from service.schemas.events import (
+    AgendaPublic,
+    EventCreate,
+    EventDetail,
+    EventSummary,
+    MeetingPair,
+    ParticipantPublic,
+    ParticipantsAdd,
+    ParticipantsAdded,
+    PublishBody,
+)
+from storage.keys import ApiKey
+
+router = APIRouter(prefix="/events", tags=["对接活动"], responses=ERROR_RESPONSES)
+
+EventId = Annotated[str, Path(min_length=1, max_length=64, description="活动编号")]
+ParticipantId = Annotated[
+    str, Path(min_length=1, max_length=200, description="参会方编号（企业编号、U:高校、B:银行）")
+]
+Action = Annotated[
+    Literal["lock", "unlock", "remove", "must-meet"],
+    Path(description="lock 锁定（保留时段与桌号）、unlock 解锁、remove 删除（不再安排）、"
+                     "must-meet 指定必见（下次生成时安排）"),
+]  # fmt: skip
+ExportName = Annotated[
+    Literal["pairing.csv", "pairing.xlsx", "table-plan.html", "agendas.html", "name-cards.csv"],
+    Path(description="导出文件"),
+]
+UPLOAD_DESCRIPTION = (
+    "CSV / XLSX / JSONL，列：类型、编号或名称、角色、最多会谈、可参加时段（从 1 开始）、"
+    "必见、不见、优先级"
+)
+MAX_PARTICIPANT_FILE_BYTES = 10 * 1024 * 1024
+FILE_RESPONSES = {
+    200: {
+        "content": {"text/csv": {}, "text/html": {}, "text/calendar": {}, event_plans.XLSX: {}},
+        "description": "导出文件",
+    }
+}
+
+
+def _file(file: event_plans.ExportFile) -> Response:
+    headers = {"Content-Disposition": file.disposition()}
+    return Response(file.content, media_type=file.media_type, headers=headers)
+
+
+def _added(plan: EventPlan, added: list[Participant]) -> ParticipantsAdded:
+    detail = EventDetail.of(plan)
+    ids = {p.id for p in added}
+    shown: list[ParticipantPublic] = [p for p in detail.participants if p.id in ids]
+    return ParticipantsAdded(added=len(added), total=len(plan.participants), participants=shown)
+
+
+@router.get("", response_model=list[EventSummary], summary="对接活动列表")
+def list_events(state: State, key: CurrentKey) -> list[EventSummary]:
+    """组织方看到全部活动；企业、银行、高校账号只看到自己参加且已发布日程的活动。"""
+    return [EventSummary.of(plan) for plan in event_plans.visible_events(state, key)]
+
+
+@router.post("", response_model=EventDetail, status_code=201, summary="新建对接活动")
+def create_event(body: EventCreate, state: State, key: StaffKey) -> EventDetail:
+    """按日期、开始时间、场次、每场分钟数和场间休息生成时段；编号不填时自动生成。"""
+    plan = event_plans.create_event(state, body.to_event(body.id or new_id("EV")), key.id)
+    return EventDetail.of(plan)
+
+
+@router.get("/{event_id}", response_model=EventDetail, summary="查看对接活动")
+def get_event(event_id: EventId, state: State, key: StaffKey) -> EventDetail:
+    """活动设置、参会方、会谈（按时段和桌号排序，附理由与双方意愿）、未满足与未排入的原因。"""
+    return EventDetail.of(state.events.load(event_id))
+
+
+@router.delete("/{event_id}", status_code=204, summary="删除对接活动")
+def delete_event(event_id: EventId, state: State, key: StaffKey) -> Response:
+    """删除活动及其全部配对与日程。"""
+    event_plans.delete_event(state, event_id, key.id)
+    return Response(status_code=204)
+
+
+@router.post("/{event_id}/participants", response_model=ParticipantsAdded, summary="添加参会方")
+def add_participants(
+    event_id: EventId, body: ParticipantsAdd, state: State, key: StaffKey
+) -> ParticipantsAdded:
+    """逐个列出参会方，和/或按活动的产业链自动选取（by_chain）；同编号的参会方会被替换。
+    企业按编号，高校、银行按名称；不存在的会逐项列出，且不添加任何参会方。"""
+    specs = [p.model_dump(exclude_none=True) for p in body.participants]
+    builders = [event_plans.from_specs(specs)]
+    if body.by_chain:
+        builders.append(event_plans.by_chain(body.by_chain))
+    plan, added = event_plans.add_to_event(state, event_id, event_plans.combined(*builders), key.id)
+    return _added(plan, added)
+
+
+@router.post(
+    "/{event_id}/participants/upload", response_model=ParticipantsAdded, summary="上传参会方文件"
+)
+def upload_participants(
+    event_id: EventId,
+    state: State,
+    key: StaffKey,
+    file: Annotated[UploadFile, File(description=UPLOAD_DESCRIPTION)],
+) -> ParticipantsAdded | Response:
+    """有问题的行逐行列出（行号、原因），此时不添加任何参会方。"""
+    name = safe_name(file.filename)
+    with tempfile.TemporaryDirectory(prefix="matcher-upload-") as folder:
+        path = FilePath(folder) / name
+        content = file.file.read(MAX_PARTICIPANT_FILE_BYTES + 1)
+        if len(content) > MAX_PARTICIPANT_FILE_BYTES:
+            raise ApiError(413, f"参会方文件超过 {MAX_PARTICIPANT_FILE_BYTES // (1024 * 1024)} MB")
+        path.write_bytes(content)
+        try:
+            plan, added = event_plans.add_to_event(
+                state, event_id, event_plans.from_file(path, name), key.id
+            )
+        except IngestError as error:
+            return ingest_error_response(error)
+    return _added(plan, added)
+
+
+@router.post("/{event_id}/pair", response_model=EventDetail, summary="生成配对")
+def pair(event_id: EventId, state: State, key: StaffKey) -> EventDetail:
+    """双向候选 + 精确的容量约束匹配：锁定的会谈保留，删除过的配对不再出现，必见的一定安排；
+    返回会谈、会谈少于期望的参会方及原因、总分。"""
+    return EventDetail.of(event_plans.pair(state, event_id, key.id))
+
+
+@router.post("/{event_id}/schedule", response_model=EventDetail, summary="排程")
+def schedule(event_id: EventId, state: State, key: StaffKey) -> EventDetail:
+    """为每场会谈分配时段和桌号（锁定的会谈保留原位）；排不进的列出原因。"""
+    return EventDetail.of(event_plans.schedule(state, event_id, key.id))
+
+
+@router.post("/{event_id}/regenerate", response_model=EventDetail, summary="重新生成配对与日程")
+def regenerate(event_id: EventId, state: State, key: StaffKey) -> EventDetail:
+    """重新配对并排程：锁定的会谈保留时段与桌号，删除过的配对不再出现。"""
+    return EventDetail.of(event_plans.regenerate(state, event_id, key.id))
+
+
+@router.post("/{event_id}/meetings/{action}", response_model=EventDetail, summary="调整会谈")
+def adjust(
+    event_id: EventId, action: Action, body: MeetingPair, state: State, key: StaffKey
+) -> EventDetail:
+    """锁定、解锁或删除 a 与 b 的会谈，或指定两者必见；删除和必见在重新生成后生效。"""
+    return EventDetail.of(event_plans.adjust(state, event_id, action, body.a, body.b, key.id))
+
+
+@router.post("/{event_id}/publish", response_model=EventDetail, summary="发布日程")
+def publish(
+    event_id: EventId, state: State, key: StaffKey, body: PublishBody | None = None
+) -> EventDetail:
+    """发布后，参会的企业、银行、高校账号可以查看并下载自己的日程；published=false 撤回。"""
+    published = body.published if body else True
+    return EventDetail.of(event_plans.publish(state, event_id, published, key.id))
+
+
+@router.get(
+    "/{event_id}/export/{name}", summary="导出活动文件", response_class=Response,
+    responses=FILE_RESPONSES,
+)  # fmt: skip
+def export(event_id: EventId, name: ExportName, state: State, key: StaffKey) -> Response:
+    """配对清单（CSV；XLSX 含配对清单、桌位图、席卡）、桌位图与全部日程（可打印的 HTML）、
+    席卡（CSV）。"""
+    return _file(event_plans.export(state, event_id, name, key.id))
+
+
+def _agenda(state: State, key: ApiKey, event_id: str, participant_id: str, fmt: str) -> Response:
+    return _file(event_plans.agenda(state, key, event_id, participant_id, fmt))
+
+
+@router.get(
+    "/{event_id}/agenda/{participant_id}.html", summary="参会方日程（HTML）",
+    response_class=Response, responses=FILE_RESPONSES,
+)  # fmt: skip
+def agenda_html(
+    event_id: EventId, participant_id: ParticipantId, state: State, key: CurrentKey
+) -> Response:
+    """可打印的日程；组织方可看任何参会方，参会方只能看自己的，且须活动已发布。"""
+    return _agenda(state, key, event_id, participant_id, "html")
+
+
+@router.get(
+    "/{event_id}/agenda/{participant_id}.ics", summary="参会方日程（日历文件）",
+    response_class=Response, responses=FILE_RESPONSES,
+)  # fmt: skip
+def agenda_ics(
+    event_id: EventId, participant_id: ParticipantId, state: State, key: CurrentKey
+) -> Response:
+    """iCalendar 文件（北京时间），每场会谈一项；权限同 HTML 日程。"""
+    return _agenda(state, key, event_id, participant_id, "ics")
+
+
+def _own(key: ApiKey) -> str:
+    own = event_plans.participant_id_of(key)
+    if own is None:
+        raise forbidden(f"{ROLE_LABELS[key.role]}账号不是参会方，没有自己的日程")
+    return own
+
+
+@router.get("/{event_id}/my-agenda", response_model=AgendaPublic, summary="我的日程")
+def my_agenda(event_id: EventId, state: State, key: CurrentKey) -> AgendaPublic:
+    """企业、银行、高校账号在已发布活动中的会谈日程（时段、桌号、对接方、理由）。"""
+    own = _own(key)
+    plan = state.events.load(event_id)
+    event_plans.ensure_agenda_access(key, plan, own)
+    return AgendaPublic.of(plan, own)
+
+
+@router.get(
+    "/{event_id}/my-agenda.ics", summary="我的日程（日历文件）", response_class=Response,
+    responses=FILE_RESPONSES,
+)  # fmt: skip
+def my_agenda_ics(event_id: EventId, state: State, key: CurrentKey) -> Response:
+    """本单位日程的 iCalendar 文件，可导入手机或电脑日历。"""
+    return _agenda(state, key, event_id, _own(key), "ics")
