@@ -19,15 +19,18 @@ from service.routers import (
     audit,
     docs,
     enterprises,
+    events,
     health,
     imports,
     indexes,
     keys,
     needs,
     offers,
+    outcomes,
     policies,
     products,
     recommendations,
+    reports,
     tech_results,
 )
 from service.settings import ServiceSettings
@@ -48,7 +51,10 @@ TAGS = [
     {"name": "政策", "description": "政府政策及申报条件"},
     {"name": "供给", "description": "企业向产业链提供的产品与服务"},
     {"name": "推荐", "description": "推荐结果、政策匹配与反向意向企业名单"},
+    {"name": "对接活动", "description": "产业链对接会、政金企对接会：参会方、配对、日程、导出"},
     {"name": "导入导出", "description": "上传数据文件、导出数据"},
+    {"name": "跟踪问效", "description": "会谈与融资对接结果、变更历史、逾期提醒、跟踪表"},
+    {"name": "报告", "description": "对接活动漏斗报告与导出"},
     {"name": "索引", "description": "检索索引的状态与重建"},
     {"name": "密钥", "description": "API 密钥"},
     {"name": "审计", "description": "操作记录"},
@@ -61,7 +67,7 @@ def api_router() -> APIRouter:
     api = APIRouter(prefix="/api")
     for module in (
         enterprises, needs, tech_results, products, policies, offers, recommendations,
-        imports, indexes, keys, audit,
+        events, imports, indexes, keys, audit, outcomes, reports,
     ):  # fmt: skip
         api.include_router(module.router)
     return api

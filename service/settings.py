@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from datetime import date
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field
 from pydantic_settings import (
@@ -61,6 +62,11 @@ class ServiceSettings(BaseSettings):
     seed_sample: bool = Field(False, description="数据库为空时导入示例数据")
     sample_dir: Path = Field(SAMPLE_DIR, description="示例数据目录")
     today: date | None = Field(None, description="政策有效期的参考日期；为空时取当天")
+    ranker: Literal["baseline", "learned"] = Field(
+        "baseline",
+        description="排序方式：baseline 基线加权；learned 用训练好的模型（<data_dir>/models），"
+        "没有模型或标注不足时回退到基线",
+    )
 
     @classmethod
     def settings_customise_sources(
@@ -83,4 +89,4 @@ class ServiceSettings(BaseSettings):
 
     def library_settings(self) -> Settings:
         """The matcher library settings of the service's workspace."""
-        return Settings(encoder=self.encoder, today=self.today)
+        return Settings(encoder=self.encoder, today=self.today, ranker=self.ranker)

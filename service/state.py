@@ -21,8 +21,10 @@ from sqlalchemy import Engine, text
 from matcher.embed.base import Encoder
 from matcher.embed.registry import make_encoder
 from matcher.errors import IndexMismatchError, MatcherError
+from matcher.events.model import EventPlan
 from matcher.index.builder import BuildSummary, build_indexes, index_status, update_indexes
 from matcher.ingest import ImportReport, import_file, import_path
+from matcher.learn.persist import load_ranker
 from matcher.recommend import Recommender
 from matcher.retrieve import Retriever
 from matcher.store import UpsertSummary
@@ -31,7 +33,9 @@ from matcher.workspace import Workspace
 from service.settings import ServiceSettings
 from storage.audit import AuditRepository
 from storage.db import make_engine, upgrade
+from storage.events import EventRepository
 from storage.keys import ApiKeyRepository
+from storage.outcomes import SqlOutcomeStore
 from storage.records import SqlRecordStore
 
 log = logging.getLogger("service")
@@ -58,6 +62,12 @@ class ServiceState:
     lock: threading.RLock = field(default_factory=threading.RLock)
     # kind → store fingerprint that the saved indexes of that kind were last brought to
     synced: dict[str, str] = field(default_factory=dict)
+    events: EventRepository = field(init=False)  # docking event plans
+    outcomes: SqlOutcomeStore = field(init=False)  # meeting / financing outcomes (跟踪问效)
+
+    def __post_init__(self) -> None:
+        self.events = EventRepository(self.engine)
+        self.outcomes = SqlOutcomeStore(self.engine, self.events.load, self.store)
 
     @classmethod
     def start(cls, settings: ServiceSettings, progress: bool = False) -> ServiceState:
@@ -67,7 +77,7 @@ class ServiceState:
         upgrade(engine)
         store = SqlRecordStore(engine)
         workspace = Workspace(settings.data_dir, settings.library_settings(), store=store)
-        recommender = Recommender(workspace)
+        recommender = Recommender(workspace, load_ranker(workspace))
         encoder = shared_encoder(workspace.settings.encoder, workspace.settings.batch_size)
         recommender.retriever = Retriever(workspace, encoder)
         state = cls(
@@ -134,6 +144,26 @@ class ServiceState:
             self._update_index(report.kind)
             self.audit.record(actor, "import", report.kind, None, _import_detail(report))
         return report
+
+    # docking events ----------------------------------------------------------------------
+    def event_plan_write(
+        self, plan: EventPlan, actor: int | None, action: str, detail: str = ""
+    ) -> EventPlan:
+        """Save an event plan and audit it (`action` on kind `event`)."""
+        with self.lock:
+            self.events.save(plan)
+            self.audit.record(actor, action, "event", plan.event.id, detail)
+        return plan
+
+    def event_change(
+        self, event_id: str, change: Callable[[EventPlan], str], actor: int | None
+    ) -> EventPlan:
+        """Load a plan, apply `change` (it returns the audit detail), save and audit it, all
+        under the lock; a change that raises leaves the stored plan as it was."""
+        with self.lock:
+            plan = self.events.load(event_id)
+            detail = change(plan)
+            return self.event_plan_write(plan, actor, "update", detail)
 
     # indexes -----------------------------------------------------------------------------
     def index_status(self) -> list[dict]:

@@ -1,4 +1,5 @@
-"""SQLAlchemy tables: one per record kind, plus kind versions, API keys and the audit log.
+"""SQLAlchemy tables: one per record kind, plus kind versions, API keys, the audit log,
+docking events, and meeting / financing outcomes with their change history.
 
 A record row holds the full record as JSON (`data`, the source of truth, validated back
 through the pydantic model on read) and copies of the fields that are filtered or listed
@@ -11,7 +12,18 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, MetaData, String, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -220,3 +232,77 @@ class AuditRow(Base):
     kind: Mapped[str | None] = mapped_column(String(32))
     record_id: Mapped[str | None] = mapped_column(String(64))
     detail: Mapped[str] = mapped_column(Text)
+
+
+class EventRow(Base):
+    """A docking event's whole plan (`matcher.events.model.EventPlan`) as JSON (`data`, the
+    source of truth), with copies of what event lists show and filter on."""
+
+    __tablename__ = "events"
+
+    id: Mapped[str] = mapped_column(RecordId, primary_key=True)
+    name: Mapped[str] = mapped_column(String)
+    kind: Mapped[str] = mapped_column(String(16))
+    day: Mapped[date] = mapped_column("date", Date, index=True)
+    published: Mapped[bool] = mapped_column(Boolean, index=True)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+# An outcome id joins an event id and two participant ids (`EV1|E1|U:青岛大学`) or an
+# enterprise and a product id (no length limit: participant ids are names); compared by code
+# point on both backends, like record ids.
+OutcomeId = String().with_variant(String(collation="C"), "postgresql")
+
+
+class MeetingOutcomeRow(Base):
+    """The current follow-up state of one meeting (`matcher.outcomes.model.MeetingOutcome`)."""
+
+    __tablename__ = "meeting_outcomes"
+
+    id: Mapped[str] = mapped_column(OutcomeId, primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(64), index=True)
+    a: Mapped[str] = mapped_column(String)
+    b: Mapped[str] = mapped_column(String)
+    attendance: Mapped[str | None] = mapped_column(String(16))
+    stage: Mapped[str] = mapped_column(String(16))
+    signed_amount: Mapped[float | None] = mapped_column(Float)
+    notes: Mapped[str] = mapped_column(Text)
+    next_follow_up: Mapped[date | None] = mapped_column(Date, index=True)
+    updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    updated_by: Mapped[str] = mapped_column(String)
+
+
+class FinanceOutcomeRow(Base):
+    """The current state of one financing match (`matcher.outcomes.model.FinanceOutcome`)."""
+
+    __tablename__ = "finance_outcomes"
+
+    id: Mapped[str] = mapped_column(OutcomeId, primary_key=True)
+    enterprise_id: Mapped[str] = mapped_column(String(64), index=True)
+    product_id: Mapped[str] = mapped_column(String(64), index=True)
+    event_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    status: Mapped[str] = mapped_column(String(16))
+    amount: Mapped[float | None] = mapped_column(Float)
+    first_loan: Mapped[bool] = mapped_column(Boolean)
+    notes: Mapped[str] = mapped_column(Text)
+    next_follow_up: Mapped[date | None] = mapped_column(Date, index=True)
+    updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    updated_by: Mapped[str] = mapped_column(String)
+
+
+class OutcomeChangeRow(Base):
+    """One field change of an outcome (`matcher.outcomes.model.Change`); rows are only ever
+    inserted, never updated or deleted."""
+
+    __tablename__ = "outcome_history"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    outcome_id: Mapped[str] = mapped_column(OutcomeId, index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # meeting | finance
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    who: Mapped[str] = mapped_column(String)
+    field: Mapped[str] = mapped_column(String(32))
+    old: Mapped[str | None] = mapped_column(Text)
+    new: Mapped[str | None] = mapped_column(Text)
+    correction: Mapped[bool] = mapped_column(Boolean)

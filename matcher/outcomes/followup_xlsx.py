@@ -7,8 +7,10 @@ applies nothing when any row is bad. A blank cell leaves that field as it is.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -100,10 +102,19 @@ def _filled(value: Any) -> bool:
     return value is not None and not (isinstance(value, str) and not value.strip())
 
 
-def import_followup(
-    workspace: Workspace, path: Path, who: str, at: datetime | None = None
-) -> list[Recorded]:
-    """Apply a filled-in sheet; IngestError listing every bad row and field, nothing applied."""
+@dataclass(frozen=True)
+class FollowupSheet:
+    """A filled-in sheet as read: the updates (结果编号 → filled cells), the row number of
+    each, and the problems found while reading (before any outcome is looked at)."""
+
+    source: str
+    updates: list[tuple[str, dict[str, Any]]]
+    rows: list[int]
+    problems: list[Problem]
+
+
+def read_followup(path: Path) -> FollowupSheet:
+    """Read a filled-in sheet; IngestError when it is not a follow-up sheet at all."""
     path = Path(path)
     source = str(path)
     problems: list[Problem] = []
@@ -136,10 +147,23 @@ def import_followup(
             if changes:
                 updates.append((outcome_id, changes))
                 numbers.append(row.number)
+    return FollowupSheet(source, updates, numbers, problems)
+
+
+Recorder = Callable[..., list[Recorded]]
+"""A store's batch update, called as `record(updates, who, at, source=, rows=, dry_run=)`."""
+
+
+def apply_followup(
+    sheet: FollowupSheet, record: Recorder, who: str, at: datetime | None = None
+) -> list[Recorded]:
+    """Apply a read sheet through `record`; IngestError listing every bad row and field (the
+    reading problems and the outcome problems together), nothing applied."""
+    problems = list(sheet.problems)
     results: list[Recorded] = []
     try:
-        results = record_meeting_outcomes(
-            workspace, updates, who, at, source=source, rows=numbers, dry_run=bool(problems)
+        results = record(
+            sheet.updates, who, at, source=sheet.source, rows=sheet.rows, dry_run=bool(problems)
         )
     except OutcomeError as error:
         problems += error.problems
@@ -147,3 +171,10 @@ def import_followup(
         problems.sort(key=lambda p: p.row)
         raise IngestError(refusal_message(problems), problems)
     return results
+
+
+def import_followup(
+    workspace: Workspace, path: Path, who: str, at: datetime | None = None
+) -> list[Recorded]:
+    """Apply a filled-in sheet; IngestError listing every bad row and field, nothing applied."""
+    return apply_followup(read_followup(path), partial(record_meeting_outcomes, workspace), who, at)

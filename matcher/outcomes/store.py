@@ -2,16 +2,19 @@
 
 `outcomes/meetings.jsonl` and `outcomes/finance.jsonl` hold one outcome per line (rewritten
 atomically); `outcomes/history.jsonl` holds one `Change` per line and is only ever appended.
-Every update is validated first: a batch with one bad item changes nothing.
+Every update is validated first: a batch with one bad item changes nothing. The rules
+(`Lookup`, `resolve_meeting`, `resolve_finance`, `check_updates`, `apply_changes`) do not
+depend on where outcomes are kept, so the service's database store applies the same ones.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -32,6 +35,7 @@ from matcher.outcomes.model import (
     finance_outcome_id,
     meeting_outcome_id,
 )
+from matcher.store import RecordStore
 from matcher.workspace import Workspace
 
 try:
@@ -91,18 +95,22 @@ def history(workspace: Workspace, outcome_id: str | None = None) -> list[Change]
     return [c for c in changes if outcome_id is None or c.outcome_id == outcome_id]
 
 
-class _Lookup:
-    """Plans and records looked up while resolving keys, each loaded once per batch."""
+class Lookup:
+    """Plans and records looked up while resolving keys, each plan loaded once per batch.
 
-    def __init__(self, workspace: Workspace) -> None:
-        self.workspace = workspace
+    `plans(event_id)` returns an event's plan or raises MatcherError (Chinese) when unknown.
+    """
+
+    def __init__(self, plans: Callable[[str], EventPlan], records: RecordStore) -> None:
+        self._load_plan = plans
+        self.records = records
         self._plans: dict[str, EventPlan] = {}
         self._meetings: dict[str, dict[frozenset[str], Meeting]] = {}
 
     def plan(self, event_id: str) -> EventPlan:
         if event_id not in self._plans:
             try:
-                self._plans[event_id] = load_plan(self.workspace, event_id)
+                self._plans[event_id] = self._load_plan(event_id)
             except MatcherError as error:
                 raise ValueError(str(error)) from None
         return self._plans[event_id]
@@ -115,7 +123,7 @@ class _Lookup:
 
     def require(self, kind: str, record_id: str) -> None:
         try:
-            self.workspace.store.get(kind, record_id)
+            self.records.get(kind, record_id)
         except MatcherError as error:
             raise ValueError(str(error)) from None
 
@@ -133,9 +141,11 @@ def _key_parts(key: str | Mapping[str, str], names: tuple[str, ...]) -> list[str
     return parts
 
 
-def _resolve_meeting(
-    lookup: _Lookup, current: dict[str, MeetingOutcome], key: MeetingKey
+def resolve_meeting(
+    lookup: Lookup, current: Mapping[str, MeetingOutcome], key: MeetingKey
 ) -> MeetingOutcome:
+    """The current outcome of a meeting (either order of a and b), or a new one when the
+    meeting is in its event's plan; ValueError (Chinese) otherwise."""
     event_id, a, b = _key_parts(key, ("event_id", "a", "b"))
     for first, second in ((a, b), (b, a)):
         existing = current.get(meeting_outcome_id(event_id, first, second))
@@ -148,9 +158,11 @@ def _resolve_meeting(
     return MeetingOutcome(id=outcome_id, event_id=event_id, a=meeting.a, b=meeting.b)
 
 
-def _resolve_finance(
-    lookup: _Lookup, current: dict[str, FinanceOutcome], key: FinanceKey
+def resolve_finance(
+    lookup: Lookup, current: Mapping[str, FinanceOutcome], key: FinanceKey
 ) -> FinanceOutcome:
+    """The current outcome of a financing match, or a new one when the enterprise and the
+    product exist; ValueError (Chinese) otherwise."""
     enterprise_id, product_id = _key_parts(key, ("enterprise_id", "product_id"))
     outcome_id = finance_outcome_id(enterprise_id, product_id)
     if outcome_id in current:
@@ -160,7 +172,7 @@ def _resolve_finance(
     return FinanceOutcome(id=outcome_id, enterprise_id=enterprise_id, product_id=product_id)
 
 
-def _unknown_event(lookup: _Lookup, log: list[Change]) -> list[tuple[str, str]]:
+def _unknown_event(lookup: Lookup, log: list[Change]) -> list[tuple[str, str]]:
     """A financing outcome may name the event it came from; that event must exist."""
     for change in log:
         if change.field == "event_id" and change.new:
@@ -262,11 +274,51 @@ def refusal_message(problems: list[Problem]) -> str:
     return "未保存任何更改：" + "；".join(shown) + more
 
 
+def check_updates(
+    lookup: Lookup,
+    current: MutableMapping[str, Outcome],
+    resolve: Callable[[Lookup, Mapping[str, Outcome], Any], Outcome],
+    updates: Sequence[tuple[Any, Mapping[str, Any]]],
+    who: str,
+    at: datetime,
+    *,
+    source: str = "",
+    rows: Sequence[int] | None = None,
+) -> list[Recorded]:
+    """Resolve and validate every update in order, all or nothing; saves nothing.
+
+    `current` maps outcome ids to the outcomes as they are (it only needs `get`, `in`, `[]`)
+    and receives every updated outcome, so a later update sees an earlier one. Problems name
+    `source` and the row (`rows[i]`, or the 1-based position); any problem raises OutcomeError.
+    """
+    who = who.strip()
+    if not who:
+        raise OutcomeError("请填写记录人", [Problem(source, 0, WHO_LABEL, "记录人不能为空")])
+    numbers = list(rows) if rows is not None else list(range(1, len(updates) + 1))
+    problems: list[Problem] = []
+    results: list[Recorded] = []
+    for number, (key, changes) in zip(numbers, updates, strict=True):
+        try:
+            outcome = resolve(lookup, current, key)
+        except ValueError as error:
+            problems.append(Problem(source, number, label("id"), str(error)))
+            continue
+        updated, log, bad = apply_changes(outcome, changes, who, at)
+        bad += _unknown_event(lookup, log)
+        problems += [Problem(source, number, label(field), reason) for field, reason in bad]
+        if log:
+            current[updated.id] = updated
+        results.append(Recorded(updated, log))
+    if problems:
+        raise OutcomeError(refusal_message(problems), problems)
+    return results
+
+
 def _record(
     workspace: Workspace,
     file_name: str,
     load: Callable[[Workspace], dict[str, Outcome]],
-    resolve: Callable[[_Lookup, dict[str, Outcome], Any], Outcome],
+    resolve: Callable[[Lookup, Mapping[str, Outcome], Any], Outcome],
     updates: Sequence[tuple[Any, Mapping[str, Any]]],
     who: str,
     at: datetime | None,
@@ -274,31 +326,14 @@ def _record(
     rows: Sequence[int] | None,
     dry_run: bool,
 ) -> list[Recorded]:
-    who = who.strip()
-    if not who:
-        raise OutcomeError("请填写记录人", [Problem(source, 0, WHO_LABEL, "记录人不能为空")])
     at = at or datetime.now().replace(microsecond=0)
-    numbers = list(rows) if rows is not None else list(range(1, len(updates) + 1))
     folder = outcomes_dir(workspace)
     with _locked(folder):
         current = load(workspace)
-        lookup = _Lookup(workspace)
-        problems: list[Problem] = []
-        results: list[Recorded] = []
-        for number, (key, changes) in zip(numbers, updates, strict=True):
-            try:
-                outcome = resolve(lookup, current, key)
-            except ValueError as error:
-                problems.append(Problem(source, number, label("id"), str(error)))
-                continue
-            updated, log, bad = apply_changes(outcome, changes, who, at)
-            bad += _unknown_event(lookup, log)
-            problems += [Problem(source, number, label(field), reason) for field, reason in bad]
-            if log:
-                current[updated.id] = updated
-            results.append(Recorded(updated, log))
-        if problems:
-            raise OutcomeError(refusal_message(problems), problems)
+        lookup = Lookup(partial(load_plan, workspace), workspace.store)
+        results = check_updates(
+            lookup, current, resolve, updates, who, at, source=source, rows=rows
+        )
         log_lines = [c.model_dump_json() for r in results for c in r.changes]
         if log_lines and not dry_run:
             _append_lines(folder / "history.jsonl", log_lines)
@@ -324,7 +359,7 @@ def record_meeting_outcomes(
     `dry_run` validates and returns the results without saving.
     """
     return _record(
-        workspace, "meetings.jsonl", load_meeting_outcomes, _resolve_meeting,
+        workspace, "meetings.jsonl", load_meeting_outcomes, resolve_meeting,
         updates, who, at, source, rows, dry_run,
     )  # fmt: skip
 
@@ -341,7 +376,7 @@ def record_finance_outcomes(
 ) -> list[Recorded]:
     """Apply many financing updates at once, all or nothing (enterprise and product must exist)."""
     return _record(
-        workspace, "finance.jsonl", load_finance_outcomes, _resolve_finance,
+        workspace, "finance.jsonl", load_finance_outcomes, resolve_finance,
         updates, who, at, source, rows, dry_run,
     )  # fmt: skip
 
