@@ -10,6 +10,7 @@ import json
 import os
 from datetime import date
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -36,6 +37,10 @@ class Settings(BaseModel):
     candidates: int = Field(100, description="how many nearest neighbours each channel retrieves")
     batch_size: int = Field(64, description="texts per encoder batch")
     today: date | None = Field(None, description="reference date for policy validity; None = today")
+    ranker: Literal["baseline", "learned"] = Field(
+        "baseline",
+        description="baseline (weighted sum) or learned (the model saved by matcher train-ranker)",
+    )
 
     def reference_date(self) -> date:
         return self.today or date.today()

@@ -1,7 +1,7 @@
 """Command-line interface.
 
 `matcher init | import | index | recommend | policies | demo | evaluate | generate | event |
-outcome | report`.
+outcome | report | simulate-outcomes | train-ranker`.
 """
 
 from matcher.cli import (  # noqa: F401  (importing registers the commands)
@@ -10,6 +10,7 @@ from matcher.cli import (  # noqa: F401  (importing registers the commands)
     generate_cmd,
     import_cmd,
     index_cmd,
+    learn_cmd,
     outcome_cmd,
     query_cmd,
 )

@@ -12,6 +12,7 @@ from matcher.cli.app import JsonOption, WorkspaceOption, app
 from matcher.cli.errors import exit_on_user_error
 from matcher.cli.render import print_recommendations, recommendations_json
 from matcher.leads import leads_for_offer, leads_for_product, leads_for_tech_result
+from matcher.learn.persist import load_ranker
 from matcher.recommend import Recommender
 from matcher.types import NEED_KIND_LABELS, Need, NeedKind
 from matcher.workspace import DEFAULT_WORKSPACE, open_workspace
@@ -21,10 +22,11 @@ KOption = Annotated[int, typer.Option("-k", "--top", min=1, max=200, help="返�
 
 
 def _recommender(workspace, today: date | None = None) -> Recommender:
+    """The workspace's recommender, with the learned ranker when enabled (else the baseline)."""
     ws = open_workspace(workspace)
     if today is not None:
         ws.settings.today = today
-    return Recommender(ws)
+    return Recommender(ws, load_ranker(ws))
 
 
 NeedArg = Annotated[str | None, typer.Argument(help="需求编号，如 N000001")]

@@ -200,7 +200,7 @@ def _solve_cp(
     model.maximize(sum(var * (1000 + round(1000 * meetings[i].score)) for (i, _), var in x.items()))
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = time_limit
-    solver.parameters.num_workers = 2
+    solver.parameters.num_workers = 1  # one worker: the same input gives the same schedule
     status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         raise RuntimeError("排程求解失败：锁定的会谈相互冲突")

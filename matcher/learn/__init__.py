@@ -1,0 +1,1 @@
+"""The learned ranker: pair features, training on recorded outcomes, time-split evaluation."""
