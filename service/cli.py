@@ -22,9 +22,12 @@ from rich.table import Table
 from sqlalchemy import Engine
 
 from matcher.cli.errors import exit_on_user_error
+from matcher.cli.learn_cmd import print_training
 from matcher.errors import MatcherError
 from matcher.ingest.validate import translate_error
+from matcher.learn.train import train_ranker
 from service.settings import ServiceSettings
+from service.state import ServiceState
 from storage.audit import AuditRepository
 from storage.db import make_engine, upgrade
 from storage.keys import ROLES, ApiKey, ApiKeyRepository
@@ -158,3 +161,23 @@ def keys_list(
 
 def _describe(key: ApiKey) -> str:
     return "，".join(part for part in (key.role, key.scope_id, key.name) if part)
+
+
+@app.command("train-ranker", help="用数据库中记录的会谈结果训练排序模型（按时间滚动评测后保存）。")
+@exit_on_user_error
+def train_ranker_command(
+    model: Annotated[str, typer.Option(help="logreg（逻辑回归）| hgb（梯度提升树）")] = "logreg",
+    min_labels: Annotated[int, typer.Option(min=1, help="至少需要的已标注会谈数")] = 200,
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
+) -> None:
+    state = ServiceState.start(load_settings())
+    try:
+        training = train_ranker(
+            state.workspace, data=state.training_examples(), model=model, min_labels=min_labels
+        )
+    finally:
+        state.close()
+    if as_json:
+        typer.echo(json.dumps(training.to_dict(), ensure_ascii=False))
+        return
+    print_training(training)

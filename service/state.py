@@ -24,6 +24,7 @@ from matcher.errors import IndexMismatchError, MatcherError
 from matcher.events.model import EventPlan
 from matcher.index.builder import BuildSummary, build_indexes, index_status, update_indexes
 from matcher.ingest import ImportReport, import_file, import_path
+from matcher.learn.features import Example, examples
 from matcher.learn.persist import load_ranker
 from matcher.recommend import Recommender
 from matcher.retrieve import Retriever
@@ -235,6 +236,14 @@ class ServiceState:
         for kind in kinds:
             self.synced[kind] = self.store.fingerprint(kind)
             self.recommender.invalidate(kind)
+
+    def training_examples(self) -> list[Example]:
+        """Every stored event's meetings with features and recorded grades (ranker training)."""
+        with self.lock:
+            plans = self.events.list()
+            return examples(
+                self.workspace, plans, self.outcomes.meeting_outcomes(), self.outcomes.history()
+            )
 
     def database_ok(self) -> str | None:
         """None when the database answers, else the reason (Chinese)."""

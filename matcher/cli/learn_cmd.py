@@ -14,7 +14,7 @@ from matcher.cli.errors import exit_on_user_error
 from matcher.learn.persist import DEFAULT_MIN_LABELS
 from matcher.learn.ranker import MODELS
 from matcher.learn.split import METRICS
-from matcher.learn.train import train_ranker
+from matcher.learn.train import Training, train_ranker
 from matcher.outcomes.funnel import funnel
 from matcher.outcomes.store import load_finance_outcomes, load_meeting_outcomes
 from matcher.synth.outcomes import DEFAULT_SEED, simulate_outcomes
@@ -74,6 +74,11 @@ def train_ranker_command(
     if as_json:
         typer.echo(json.dumps(training.to_dict(), ensure_ascii=False))
         return
+    print_training(training)
+
+
+def print_training(training: Training) -> None:
+    """The comparison table (baseline / learned / random) and where the model was saved."""
     table = Table(
         title=f"排序效果对比（按时间滚动评测：{training.test} 条测试会谈，"
         f"各自只用更早活动的结果训练）"

@@ -53,6 +53,7 @@ class Training:
 def train_ranker(
     workspace: Workspace,
     *,
+    data: list[Example] | None = None,
     model: str = "logreg",
     min_labels: int = DEFAULT_MIN_LABELS,
     min_train_events: int = 2,
@@ -60,9 +61,11 @@ def train_ranker(
 ) -> Training:
     """Evaluate walking forward in time, fit on all labels and (with `save`) save the model.
 
-    Refused (MatcherError, Chinese) with fewer than `min_labels` usable labels.
+    `data` are the examples to learn from (default: the workspace's saved events and
+    outcomes; the service passes those of its database). Refused (MatcherError, Chinese)
+    with fewer than `min_labels` usable labels.
     """
-    usable = labelled(workspace_examples(workspace))
+    usable = labelled(workspace_examples(workspace) if data is None else data)
     if len(usable) < min_labels:
         raise MatcherError(
             f"可用于训练的会谈结果只有 {len(usable)} 条，少于要求的 {min_labels} 条，"
