@@ -62,7 +62,6 @@ PARTICIPANT_PREFIX: dict[str, str] = {"bank": "B", "university": "U"}
 NOTHING_TO_ADD = (
     "没有可添加的新参会方：按产业链选取的都已在活动中，或该产业链没有带需求或供给的企业"
 )
-COLUMNS = "类型、编号或名称、角色、最多会谈、可参加时段、必见、不见、优先级"
 
 
 # access ---------------------------------------------------------------------------------------
@@ -178,9 +177,6 @@ def from_file(path: Path, shown_name: str) -> Builder:
         except IngestError as error:
             problems = [Problem(shown_name, p.row, p.field, p.reason) for p in error.problems]
             raise IngestError(str(error).replace(str(path), shown_name), problems) from None
-        except TypeError:  # a column that repeats a fixed field (e.g. id)
-            reason = f"表头有不能使用的列，可用：{COLUMNS}"
-            raise IngestError(reason, [Problem(shown_name, 1, "", reason)]) from None
 
     return build
 
