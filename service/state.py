@@ -9,6 +9,7 @@ take the same lock, so they never read an index while it is being replaced.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -30,7 +31,6 @@ from matcher.retrieve import Retriever
 from matcher.store import UpsertSummary
 from matcher.types import KIND_LABELS, RECORD_KINDS, Record
 from matcher.workspace import Workspace
-from service.rwlock import ReadWriteLock
 from service.settings import ServiceSettings
 from storage.audit import AuditRepository
 from storage.db import make_engine, upgrade
@@ -60,7 +60,7 @@ class ServiceState:
     audit: AuditRepository
     workspace: Workspace
     recommender: Recommender
-    lock: ReadWriteLock = field(default_factory=ReadWriteLock)  # writes exclusive, queries shared
+    lock: threading.RLock = field(default_factory=threading.RLock)
     # kind → store fingerprint that the saved indexes of that kind were last brought to
     synced: dict[str, str] = field(default_factory=dict)
     events: EventRepository = field(init=False)  # docking event plans
@@ -199,14 +199,8 @@ class ServiceState:
         Records changed behind the service's back (another process, a restore) are indexed
         first; an index found stale or corrupt on disk while loading is synced, then retried.
         """
-        with self.lock.reading():  # queries run side by side; FAISS and numpy release the GIL
-            if not self._moved():
-                try:
-                    return query(self.recommender)
-                except IndexMismatchError:
-                    pass
-        with self.lock:  # something to sync first: exclusively
-            moved = self._moved()
+        with self.lock:
+            moved = [k for k in RECORD_KINDS if self.store.fingerprint(k) != self.synced.get(k)]
             if moved:
                 self._build(moved, False, None, False)
             try:
@@ -214,10 +208,6 @@ class ServiceState:
             except IndexMismatchError:
                 self.sync_indexes()
                 return query(self.recommender)
-
-    def _moved(self) -> list[str]:
-        """Kinds whose records changed since their indexes were last brought in line."""
-        return [k for k in RECORD_KINDS if self.store.fingerprint(k) != self.synced.get(k)]
 
     def _build(
         self, kinds: list[str], full: bool, actor: int | None, progress: bool
