@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from matcher.eligibility import all_passed, check_rules, product_rules, subject_values
 from matcher.recommend import Recommender, Scored, rank, text_features, text_reasons
-from matcher.types import FinanceProduct, Need, Offer, Recommendation, TechResult
+from matcher.types import Enterprise, FinanceProduct, Need, Offer, Recommendation, TechResult
 
 
 def _best_per_enterprise(scored: list[Scored]) -> list[Scored]:
@@ -18,14 +18,21 @@ def _best_per_enterprise(scored: list[Scored]) -> list[Scored]:
     return list(seen.values())
 
 
-def _need_candidates(recommender: Recommender, text: str, kind: str) -> list[tuple[Need, object]]:
+def _need_candidates(
+    recommender: Recommender, text: str, kind: str
+) -> list[tuple[Need, Enterprise, object]]:
+    """Needs of `kind` matching `text`, best first, with their enterprises (read once)."""
     needs = recommender.store.load("need")
+    enterprises = recommender.store.load("enterprise")
     found = recommender.retriever.search("need", text, oversample=5)
-    return [(needs[c.id], c) for c in found if needs[c.id].kind == kind]  # type: ignore[attr-defined]
+    return [
+        (needs[c.id], enterprises[needs[c.id].enterprise_id], c)  # type: ignore[attr-defined]
+        for c in found
+        if needs[c.id].kind == kind  # type: ignore[attr-defined]
+    ]
 
 
-def _lead(recommender: Recommender, need: Need, candidate, document: str) -> Scored:
-    enterprise = recommender.enterprise(need.enterprise_id)
+def _lead(need: Need, enterprise: Enterprise, candidate, document: str) -> Scored:
     reasons = [
         f"企业需求（{need.id}）：{need.text[:60]}",
         *text_reasons(need.text, candidate, document),
@@ -39,8 +46,8 @@ def leads_for_tech_result(
     """Enterprises with tech needs that this tech result answers."""
     result: TechResult = recommender.store.get("tech_result", result_id)  # type: ignore[assignment]
     scored = []
-    for need, candidate in _need_candidates(recommender, result.embed_text(), "tech"):
-        item = _lead(recommender, need, candidate, result.embed_text())
+    for need, enterprise, candidate in _need_candidates(recommender, result.embed_text(), "tech"):
+        item = _lead(need, enterprise, candidate, result.embed_text())
         item.features["chain"] = float(item.record.chain == result.field)  # type: ignore[attr-defined]
         if item.features["chain"]:
             item.reasons.append(f"企业所在产业链与成果领域（{result.field}）一致")
@@ -55,12 +62,13 @@ def leads_for_product(
     product: FinanceProduct = recommender.store.get("finance_product", product_id)  # type: ignore[assignment]
     rules = product_rules(product)
     scored = []
-    for need, candidate in _need_candidates(recommender, product.embed_text(), "finance"):
-        enterprise = recommender.enterprise(need.enterprise_id)
+    for need, enterprise, candidate in _need_candidates(
+        recommender, product.embed_text(), "finance"
+    ):
         checks = check_rules(rules, subject_values(enterprise, recommender.today, need))
         if not all_passed(checks):
             continue
-        item = _lead(recommender, need, candidate, product.embed_text())
+        item = _lead(need, enterprise, candidate, product.embed_text())
         item.checks = checks
         item.features["rules"] = 1.0
         item.reasons.append(f"满足全部{len(checks)}项准入条件")
@@ -73,10 +81,10 @@ def leads_for_offer(recommender: Recommender, offer_id: str, k: int = 10) -> lis
     offer: Offer = recommender.store.get("offer", offer_id)  # type: ignore[assignment]
     supplier = recommender.enterprise(offer.enterprise_id)
     scored = []
-    for need, candidate in _need_candidates(recommender, offer.text, "partner"):
+    for need, enterprise, candidate in _need_candidates(recommender, offer.text, "partner"):
         if need.enterprise_id == supplier.id:
             continue
-        item = _lead(recommender, need, candidate, offer.text)
+        item = _lead(need, enterprise, candidate, offer.text)
         item.features["chain"] = float(item.record.chain == supplier.chain)  # type: ignore[attr-defined]
         item.features["district"] = float(item.record.district == supplier.district)  # type: ignore[attr-defined]
         scored.append(item)

@@ -133,10 +133,11 @@ class Recommender:
         self, text: str, kind: str, enterprise: Enterprise | None, need: Need, k: int
     ) -> list[Recommendation]:
         target = TARGET_KIND[kind]
+        suppliers = self.store.load("enterprise") if target == "offer" else {}
         builders: dict[str, Callable[[Record, Candidate], Scored | None]] = {
             "tech_result": lambda r, c: self._tech(text, r, c, enterprise),  # type: ignore[arg-type]
             "finance_product": lambda r, c: self._product(text, r, c, enterprise, need),  # type: ignore[arg-type]
-            "offer": lambda r, c: self._offer(text, r, c, enterprise),  # type: ignore[arg-type]
+            "offer": lambda r, c: self._offer(text, r, c, enterprise, suppliers),  # type: ignore[arg-type]
         }
         records = self.store.load(target)
         scored = []
@@ -187,11 +188,16 @@ class Recommender:
         return Scored(product, features, reasons, checks)
 
     def _offer(
-        self, text: str, offer: Offer, candidate: Candidate, enterprise: Enterprise | None
+        self,
+        text: str,
+        offer: Offer,
+        candidate: Candidate,
+        enterprise: Enterprise | None,
+        suppliers: dict[str, Record],
     ) -> Scored | None:
         if enterprise is not None and offer.enterprise_id == enterprise.id:
             return None
-        supplier = self.enterprise(offer.enterprise_id)
+        supplier: Enterprise = suppliers[offer.enterprise_id]  # type: ignore[assignment]
         features = text_features(candidate)
         reasons = text_reasons(text, candidate, offer.text)
         reasons.append(f"供给方：{supplier.name}（{supplier.district}，{supplier.chain}）")

@@ -35,6 +35,7 @@ from service.routers import (
 )
 from service.settings import ServiceSettings
 from service.state import ServiceState
+from service.web.routes import router as web_router
 
 DESCRIPTION = """\
 企业需求、高校科技成果、银行金融产品与政府政策的智能匹配服务。
@@ -102,16 +103,5 @@ def create_app(settings: ServiceSettings | None = None, progress: bool | None = 
     app.include_router(health.router)
     app.include_router(docs.router)
     app.include_router(api_router())
-    _include_web(app)
-    return app
-
-
-def _include_web(app: FastAPI) -> None:
-    """The web UI's pages (they serve their own static files), when `service.web` is present."""
-    try:
-        from service.web.routes import router as web_router
-    except ModuleNotFoundError as error:
-        if error.name not in ("service.web", "service.web.routes"):
-            raise
-        return
     app.include_router(web_router)
+    return app
