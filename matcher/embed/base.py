@@ -39,3 +39,9 @@ def l2_normalise(vectors: np.ndarray) -> np.ndarray:
     vectors = np.asarray(vectors, dtype=np.float32)
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     return vectors / np.maximum(norms, 1e-12)
+
+
+def query_side(encoder: Encoder) -> Encoder:
+    """The encoder for search texts: `encoder.for_queries()` when it is asymmetric, else itself."""
+    for_queries = getattr(encoder, "for_queries", None)
+    return for_queries() if callable(for_queries) else encoder

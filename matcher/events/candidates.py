@@ -2,15 +2,16 @@
 
 Every participant brings demand items (an enterprise's needs) and supply items (an
 enterprise's offers, a university's tech results, a bank's products). Needs are routed as
-in recommendations (tech → tech results, finance → products, partner → offers). For each
-route, FAISS searches the event's supply vectors with every need (what the demand side
-wants) and the event's need vectors with every supply item (whom the supply side wants).
-Each side's preference is the mean of the pair's absolute relevance (the convex hybrid of
-the raw cosines, the same from both sides) and its relative relevance among that side's own
-candidates (min-max fused, 1 = its best option), so a side's best option still needs to be
-relevant; a pair's reciprocal score is the harmonic mean of the two preferences, so both
-must want it. Pairs below `MIN_RELEVANCE` absolute relevance are not proposed; finance pairs
-must also pass every eligibility rule of the product.
+in recommendations (tech → tech results, finance → products, partner → offers). Each route
+is searched in both directions with the product's one engine (`matcher.search`), over the
+event's own items cut out of the workspace indexes (their stored vectors, the kind's
+lexical channel and its calibration): every need searches the event's supply items (what
+the demand side wants) and every supply item searches the event's needs (whom the supply
+side wants). Each side's preference is the mean of the pair's calibrated confidence and
+its relative standing among that side's own candidates (1 = its best option); a pair's
+reciprocal score is the harmonic mean of the two preferences, so both must want it. Only
+pairs the engine calls a match are proposed (the same threshold as recommendations);
+finance pairs must also pass the product's eligibility check.
 """
 
 from __future__ import annotations
@@ -18,22 +19,20 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-import faiss
 import numpy as np
 
 from matcher.eligibility import all_passed, check_rules, product_rules, subject_values
-from matcher.embed.base import Encoder
+from matcher.embed.base import Encoder, query_side
 from matcher.embed.cache import EmbeddingCache, encode_with_cache
-from matcher.embed.hybrid import combine, fuse_scores
-from matcher.embed.lexical import LexicalEncoder
 from matcher.events.model import EventPlan, Meeting
 from matcher.recommend import TARGET_KIND
+from matcher.retrieve import Retriever
+from matcher.search.engine import Hit, HybridSearch, build_search
 from matcher.types import Enterprise, FinanceProduct, Need, Record
 from matcher.workspace import Workspace
 
 EVENT_NEED_KINDS = {"industry": ("tech", "partner"), "finance": ("finance",)}
 SUPPLY_LABELS = {"tech_result": "科技成果", "finance_product": "金融产品", "offer": "供给"}
-MIN_RELEVANCE = 0.2  # absolute hybrid relevance below which a pair is not proposed
 
 
 @dataclass(frozen=True)
@@ -77,44 +76,32 @@ def event_items(plan: EventPlan, workspace: Workspace) -> tuple[list[Item], list
     return needs, supplies
 
 
-@dataclass(frozen=True)
-class Side:
-    """One side of a route: dense and lexical vectors and the owner of each row."""
-
-    dense: np.ndarray
-    lexical: object
-    owners: list[str]
+def _engine(retriever: Retriever, kind: str, items: list[Item], pool: int) -> HybridSearch:
+    """The engine over the event's items of `kind`, cut out of the workspace's indexes."""
+    whole = retriever.engine(kind)
+    ids = [item.record.id for item in items]
+    return build_search(
+        ids, whole.dense.reconstruct(ids), [item.text for item in items], whole.fusion,
+        candidates=pool, lexical=whole.lexical,
+    )  # fmt: skip
 
 
 def _preferences(
-    queries: Side, docs: Side, k: int, weight: float
-) -> list[dict[int, tuple[float, float, float]]]:
-    """Per query row: doc row → (preference 0–1, semantic, lexical) for its top-k docs.
-
-    Docs owned by the query's own participant are left out before scaling.
-    """
-    index = faiss.IndexFlatIP(docs.dense.shape[1])
-    index.add(docs.dense)
-    _, found = index.search(queries.dense, min(k + 5, len(docs.owners)))
+    workspace: Workspace, encoder: Encoder, queries: list[Item], docs: HybridSearch,
+    owners: dict[str, str], k: int,
+) -> list[dict[str, tuple[float, Hit]]]:
+    """Per query item: doc id → (preference 0–1, hit) for its best k docs of other owners."""
+    texts = [item.text for item in queries]
+    search_encoder = query_side(encoder)
+    cache = EmbeddingCache(workspace.cache_dir, search_encoder.name)
+    query_dense = encode_with_cache(search_encoder, texts, cache, progress=False)
+    found = docs.search(query_dense, docs.lexical.encoder.encode(texts))
     prefs = []
-    for row, found_row in enumerate(found):
-        own = queries.owners[row]
-        candidates = np.array(
-            [c for c in found_row if c >= 0 and docs.owners[c] != own][:k], dtype=np.int64
-        )
-        if not len(candidates):
-            prefs.append({})
-            continue
-        semantic = docs.dense[candidates] @ queries.dense[row]
-        lexical = np.asarray((docs.lexical[candidates] @ queries.lexical[row].T).todense()).ravel()
-        absolute = combine(semantic, lexical, weight)
-        relative = fuse_scores(semantic, lexical, weight) if len(candidates) > 1 else np.ones(1)
-        preference = np.where(absolute >= MIN_RELEVANCE, (absolute + relative) / 2, 0.0)
+    for item, hits in zip(queries, found, strict=True):
+        own = [hit for hit in hits if owners[hit.id] != item.owner][:k]
+        best = max((hit.confidence for hit in own), default=0.0)
         prefs.append(
-            {
-                int(c): (float(p), float(s), float(x))
-                for c, p, s, x in zip(candidates, preference, semantic, lexical, strict=True)
-            }
+            {hit.id: ((hit.confidence + hit.confidence / best) / 2, hit) for hit in own if best > 0}
         )
     return prefs
 
@@ -122,35 +109,40 @@ def _preferences(
 def candidate_meetings(
     plan: EventPlan, workspace: Workspace, encoder: Encoder, per_item: int = 30
 ) -> list[Meeting]:
-    """Scored candidate meetings (demand owner `a`, supply owner `b`), best item pair kept."""
+    """Scored candidate meetings (demand owner `a`, supply owner `b`), best item pair kept.
+
+    The workspace's indexes must be built (`matcher index`); `encoder` is the one they
+    were built with.
+    """
     needs, supplies = event_items(plan, workspace)
     if not needs or not supplies:
         return []
-    texts = [item.text for item in needs + supplies]
-    cache = EmbeddingCache(workspace.cache_dir, encoder.name)
-    dense = encode_with_cache(encoder, texts, cache, progress=False)
-    lexical = LexicalEncoder().fit(texts).encode(texts).tocsr()
-    weight = workspace.settings.hybrid_weight
+    retriever = Retriever(workspace, encoder)
     priority = {p.id: p.priority for p in plan.participants}
     best: dict[tuple[str, str], Meeting] = {}
     for need_kind, supply_kind in TARGET_KIND.items():
-        qi = [i for i, item in enumerate(needs) if item.record.kind == need_kind]  # type: ignore[attr-defined]
-        di = [j for j, item in enumerate(supplies) if item.kind == supply_kind]
-        if not qi or not di:
+        demand = [item for item in needs if item.record.kind == need_kind]  # type: ignore[attr-defined]
+        supply = [item for item in supplies if item.kind == supply_kind]
+        if not demand or not supply:
             continue
-        rows = [len(needs) + j for j in di]
-        demand = Side(dense[qi], lexical[qi], [needs[i].owner for i in qi])
-        supply = Side(dense[rows], lexical[rows], [supplies[j].owner for j in di])
-        forward = _preferences(demand, supply, per_item, weight)
-        backward = _preferences(supply, demand, per_item, weight)
-        for row, wanted in enumerate(forward):
-            need_item = needs[qi[row]]
-            for col, (f, semantic, lex) in wanted.items():
-                r = backward[col].get(row, (0.0, 0.0, 0.0))[0]
-                supply_item = supplies[di[col]]
-                if f <= 0 or r <= 0:
+        owners = {item.record.id: item.owner for item in demand + supply}
+        by_id = {item.record.id: item for item in demand + supply}
+        pool = per_item + 5
+        forward = _preferences(
+            workspace, encoder, demand, _engine(retriever, supply_kind, supply, pool), owners,
+            per_item,
+        )  # fmt: skip
+        backward = _preferences(
+            workspace, encoder, supply, _engine(retriever, "need", demand, pool), owners, per_item
+        )
+        wanted_by = {item.record.id: row for item, row in zip(supply, backward, strict=True)}
+        for need_item, wanted in zip(demand, forward, strict=True):
+            for supply_id, (demand_pref, hit) in wanted.items():
+                back = wanted_by[supply_id].get(need_item.record.id)
+                if back is None or not hit.match:
                     continue
-                meeting = _meeting(plan, workspace, need_item, supply_item, f, r, semantic, lex)
+                meeting = _meeting(plan, workspace, need_item, by_id[supply_id], demand_pref,
+                                   back[0], hit)  # fmt: skip
                 if meeting is None:
                     continue
                 meeting.score *= float(np.sqrt(priority[meeting.a] * priority[meeting.b]))
@@ -167,8 +159,7 @@ def _meeting(
     supply: Item,
     demand_pref: float,
     supply_pref: float,
-    semantic: float,
-    lexical: float,
+    hit: Hit,
 ) -> Meeting | None:
     reasons = [
         f"需求「{need.record.text[:40]}」↔ {SUPPLY_LABELS[supply.kind]}"  # type: ignore[attr-defined]
@@ -188,8 +179,9 @@ def _meeting(
     parts = {
         "demand_side": round(demand_pref, 4),
         "supply_side": round(supply_pref, 4),
-        "semantic": round(semantic, 4),
-        "lexical": round(lexical, 4),
+        "relevance": round(hit.confidence, 4),
+        "semantic": round(hit.semantic, 4),
+        "lexical": round(hit.lexical, 4),
     }
     return Meeting(
         a=need.owner,

@@ -1,8 +1,9 @@
 """Pair features of a meeting (demand side, supply side) for the learned ranker.
 
-A meeting's features come from three places: its text scores (the planner's reciprocal
-score and its parts), the two sides' records (chain, district, tier, size; amount and term
-fit for financing), and the sides' history at earlier events (meetings and intents). The
+A meeting's features come from three places: its text scores (the pair's calibrated
+confidence and channel cosines, both sides' preferences), the two sides' records through
+`matcher.pair_features` (the same definitions the rankers serve with), and the sides'
+history at earlier events (meetings and intents). The
 history of an event is computed only from events on earlier dates, and an intent counts
 only from the day it was recorded, so no feature looks into the future of the event it
 describes. Features a meeting lacks (no district distance for a university) are left out
@@ -11,7 +12,6 @@ of its dict; the rankers fill them.
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -19,7 +19,8 @@ from datetime import date
 
 from matcher.events.model import EventPlan, Meeting
 from matcher.outcomes.model import STAGE_ORDER, Change, MeetingOutcome, meeting_outcome_id
-from matcher.types import Enterprise, FinanceProduct, Need, TechResult
+from matcher.pair_features import pair_features
+from matcher.types import Enterprise, FinanceProduct, Need, Offer, TechResult
 from matcher.workspace import Workspace
 
 # Every feature the learned ranker knows, in model column order.
@@ -32,59 +33,7 @@ FEATURES: tuple[str, ...] = (
     "supply_past_meetings", "supply_past_intents", "pair_met_before",
 )  # fmt: skip
 
-TIER_LEVEL = {"创新型中小企业": 1, "专精特新": 2, "小巨人": 3}
-SIZE_LEVEL = {"微型": 0, "小型": 1, "中型": 2, "大型": 3}
-# Approximate centres (latitude, longitude) of the districts of Qingdao.
-DISTRICT_COORDS: dict[str, tuple[float, float]] = {
-    "市南": (36.067, 120.383), "市北": (36.087, 120.375), "李沧": (36.145, 120.433),
-    "崂山": (36.107, 120.469), "黄岛": (35.960, 120.198), "城阳": (36.307, 120.396),
-    "即墨": (36.389, 120.447), "胶州": (36.264, 120.033), "平度": (36.777, 119.960),
-    "莱西": (36.887, 120.518),
-}  # fmt: skip
-# Which industry chains a tech result's field serves.
-FIELD_CHAINS: dict[str, frozenset[str]] = {
-    field: frozenset(chains.split())
-    for field, chains in {
-        "人工智能": "人工智能 新一代信息技术 智能装备 智能家电",
-        "电子信息": "新一代信息技术 人工智能 智能家电",
-        "量子信息": "未来产业 新一代信息技术",
-        "智能制造": "智能装备 智能家电 美妆 新材料",
-        "新能源": "未来产业 智能装备",
-        "航空航天": "未来产业",
-        "新材料": "新材料 未来产业 美妆",
-        "生物医药": "生命健康 美妆",
-        "医疗器械": "生命健康",
-        "食品科学": "绿色健康食品",
-        "海洋科学": "海洋经济 未来产业",
-        "船舶与海洋工程": "海洋经济 智能装备",
-        "轨道交通": "智能装备",
-        "交通运输": "智能装备",
-        "节能环保": "新材料 智能装备",
-    }.items()
-}
 INTENT = STAGE_ORDER.index("intent")
-
-
-def tier_level(enterprise: Enterprise) -> int:
-    """0 none, 1 创新型中小企业, 2 专精特新, 3 小巨人 (the highest rung held)."""
-    return max((TIER_LEVEL.get(t, 0) for t in enterprise.tiers), default=0)
-
-
-def district_km(first: str, second: str) -> float:
-    """Great-circle distance between two district centres, in km (0 for the same district)."""
-    (lat1, lon1), (lat2, lon2) = DISTRICT_COORDS[first], DISTRICT_COORDS[second]
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(math.sqrt(h))
-
-
-def range_fit(value: float, low: float, high: float) -> float:
-    """1 inside [low, high], falling with the relative distance outside it."""
-    if low <= value <= high:
-        return 1.0
-    gap = (low - value) / max(low, 1e-9) if value < low else (value - high) / max(high, 1e-9)
-    return 1.0 / (1.0 + gap)
 
 
 def stage_grade(stage: str | None) -> int:
@@ -100,6 +49,7 @@ class Records:
     needs: Mapping[str, Need]
     tech_results: Mapping[str, TechResult]
     products: Mapping[str, FinanceProduct]
+    offers: Mapping[str, Offer]
 
     @classmethod
     def load(cls, workspace: Workspace) -> Records:
@@ -109,39 +59,26 @@ class Records:
             store.load("need"),  # type: ignore[arg-type]
             store.load("tech_result"),  # type: ignore[arg-type]
             store.load("finance_product"),  # type: ignore[arg-type]
+            store.load("offer"),  # type: ignore[arg-type]
         )
 
 
 def record_features(records: Records, plan: EventPlan, meeting: Meeting) -> dict[str, float]:
-    """Text scores and both sides' attributes of one meeting (no history)."""
-    features = {"relevance": float(meeting.score)}
-    features.update({name: float(v) for name, v in meeting.parts.items() if name in FEATURES})
+    """Text scores and both sides' attributes of one meeting (no history), by `pair_features`."""
+    text = {name: float(v) for name, v in meeting.parts.items() if name in FEATURES}
     demand = records.enterprises.get(plan.participant(meeting.a).ref)
     supplier = plan.participant(meeting.b)
-    features["supply_university"] = float(supplier.kind == "university")
-    features["supply_bank"] = float(supplier.kind == "bank")
-    if demand is None:
-        return features
-    features["demand_tier"] = float(tier_level(demand))
-    features["demand_size"] = float(SIZE_LEVEL.get(demand.size, 1))
-    if supplier.kind == "enterprise" and supplier.ref in records.enterprises:
-        other = records.enterprises[supplier.ref]
-        features["chain"] = float(other.chain == demand.chain)
-        features["district"] = float(other.district == demand.district)
-        features["distance_km"] = district_km(demand.district, other.district)
-        features["supply_tier"] = float(tier_level(other))
-        features["supply_size"] = float(SIZE_LEVEL.get(other.size, 1))
-    elif supplier.kind == "university" and meeting.supply_id in records.tech_results:
-        field = records.tech_results[meeting.supply_id].field
-        features["chain"] = float(demand.chain in FIELD_CHAINS.get(field, ()))
-    elif supplier.kind == "bank" and meeting.supply_id in records.products:
-        product = records.products[meeting.supply_id]
-        need = records.needs.get(meeting.need_id or "")
-        if need is not None and need.amount is not None:
-            features["amount_fit"] = range_fit(need.amount, product.amount_min, product.amount_max)
-        if need is not None and need.term_months is not None:
-            features["term_fit"] = range_fit(need.term_months, product.term_min, product.term_max)
-    return features
+    supply_id = meeting.supply_id or ""
+    supply = (
+        records.tech_results.get(supply_id)
+        or records.products.get(supply_id)
+        or records.offers.get(supply_id)
+    )
+    owner = records.enterprises.get(supplier.ref) if supplier.kind == "enterprise" else None
+    if supply is None:  # the supply record is gone: only the meeting's own scores remain
+        return text
+    need = records.needs.get(meeting.need_id or "")
+    return pair_features(text, supply, demand, need, owner)
 
 
 def intent_dates(

@@ -41,7 +41,8 @@ from matcher.events.participants import participant_for
 from matcher.events.planner import pair_event, schedule_event
 from matcher.events.store import list_plans, save_plan
 from matcher.index.builder import workspace_encoder
-from matcher.learn.features import FIELD_CHAINS, Records, record_features
+from matcher.learn.features import Records, record_features
+from matcher.pair_features import FIELD_CHAINS
 from matcher.outcomes.model import STAGE_ORDER, meeting_outcome_id
 from matcher.outcomes.store import record_finance_outcomes, record_meeting_outcomes
 from matcher.workspace import Workspace

@@ -8,13 +8,12 @@ import pytest
 
 from matcher.learn.features import (
     Records,
-    district_km,
     examples,
     history_features,
     intent_dates,
-    range_fit,
     record_features,
 )
+from matcher.pair_features import district_km, range_fit
 from matcher.outcomes.model import Change, meeting_outcome_id
 from tests.learn.world import BQD, UPC, UQD, hand_plans, outcome
 from tests.small_world import build_small_world
@@ -31,7 +30,7 @@ def test_record_features_read_both_sides(workspace):
     pair = record_features(
         records, ev1, ev1.meetings[1]
     )  # E3 (人工智能, 崂山) ↔ E4 (智能装备, 黄岛)
-    assert pair["relevance"] == 0.6 and pair["semantic"] == 0.6 and pair["demand_side"] == 0.7
+    assert pair["relevance"] == 0.55 and pair["semantic"] == 0.6 and pair["demand_side"] == 0.7
     assert pair["chain"] == 0.0 and pair["district"] == 0.0
     assert (
         pair["distance_km"] == pytest.approx(district_km("崂山", "黄岛"))

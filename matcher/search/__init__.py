@@ -1,0 +1,1 @@
+"""The one search engine: dense + lexical channels, exact re-scoring, calibrated fusion."""
