@@ -28,6 +28,13 @@ TRANSFER_MODES: tuple[str, ...] = ("转让", "许可", "作价入股", "合作�
 PRODUCT_TYPES: tuple[str, ...] = (
     "信用贷", "抵押贷", "知识产权质押", "供应链金融", "首贷", "贴息", "担保贷", "融资租赁",
 )  # fmt: skip
+# How a finance need is secured: 信用 (no collateral), 抵押 (mortgage), 质押 (pledge of
+# receivables, equity…), 知识产权质押 (patents / trademarks), 保证 (a guarantor).
+COLLATERALS: tuple[str, ...] = ("信用", "抵押", "质押", "知识产权质押", "保证")
+COLLATERAL_ALIASES: dict[str, str] = {
+    "无抵押": "信用", "信用贷": "信用", "纯信用": "信用", "专利质押": "知识产权质押",
+    "商标质押": "知识产权质押", "担保": "保证",
+}  # fmt: skip
 
 NeedKind = Literal["tech", "finance", "partner"]
 RecordKind = Literal["enterprise", "need", "tech_result", "finance_product", "policy", "offer"]
@@ -60,11 +67,13 @@ RULE_FIELDS: dict[str, str] = {
     "whitelist": "信贷白名单",
     "amount": "融资金额",
     "term_months": "融资期限",
+    "collateral": "担保方式",
 }
 RuleField = Literal[
     "tiers", "chain", "district", "size", "employees", "revenue", "age_years", "whitelist",
-    "amount", "term_months",
+    "amount", "term_months", "collateral",
 ]  # fmt: skip
+CheckStatus = Literal["passed", "failed", "unknown"]
 RuleOp = Literal["in", "not_in", "ge", "le", "eq", "between"]
 
 
@@ -178,8 +187,21 @@ class Need(Record):
     amount: float | None = Field(default=None, gt=0, description="融资金额，万元")
     term_months: int | None = Field(default=None, gt=0)
     deadline: date | None = None
+    collateral: str | None = Field(
+        default=None, description="担保方式：信用、抵押、质押、知识产权质押、保证"
+    )
+    purpose: str | None = Field(default=None, description="资金用途，如流动资金、设备购置")
+    patents: int | None = Field(default=None, ge=0, description="企业自述的专利数量")
 
     _text = field_validator("text")(_require_text)
+
+    @field_validator("collateral")
+    @classmethod
+    def _known_collateral(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = COLLATERAL_ALIASES.get(value, value)
+        return _require_member(value, COLLATERALS, "担保方式")
 
     def embed_text(self) -> str:
         return self.text
@@ -300,11 +322,30 @@ MODELS: dict[str, type[Record]] = {
 
 
 class RuleCheck(BaseModel):
-    """The outcome of one rule for one subject, with its Chinese reason."""
+    """The outcome of one rule for one subject, with its Chinese reason.
+
+    `status` is passed, failed or unknown (the subject did not give the value); `passed` is
+    True exactly when status is passed. Give either one (or both, consistently).
+    """
 
     rule: Rule
+    status: CheckStatus
     passed: bool
     reason: str
+
+    @model_validator(mode="before")
+    @classmethod
+    def _status_and_passed(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        status, passed = data.get("status"), data.get("passed")
+        if status is None and passed is not None:
+            return {**data, "status": "passed" if passed else "failed"}
+        if status is not None and passed is None:
+            return {**data, "passed": status == "passed"}
+        if status is not None and passed != (status == "passed"):
+            raise ValueError(f"passed={passed} 与 status={status} 不一致")
+        return data
 
 
 class Recommendation(BaseModel):
