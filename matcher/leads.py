@@ -5,9 +5,12 @@ A tech result, product or offer → the enterprises whose needs fit it.
 
 from __future__ import annotations
 
-from matcher.eligibility import all_passed, check_rules, product_rules, subject_values
-from matcher.recommend import Recommender, Scored, rank, text_features, text_reasons
-from matcher.types import Enterprise, FinanceProduct, Need, Offer, Recommendation, TechResult
+from matcher.eligibility import any_failed, checks_summary, product_checks
+from matcher.explain import snippet
+from matcher.pair_features import pair_features
+from matcher.recommend import Recommender, Scored, rank, scored, text_features, text_reasons
+from matcher.retrieve import Candidate
+from matcher.types import Enterprise, FinanceProduct, Need, Offer, Recommendation, Record, TechResult
 
 
 def _best_per_enterprise(scored: list[Scored]) -> list[Scored]:
@@ -20,7 +23,7 @@ def _best_per_enterprise(scored: list[Scored]) -> list[Scored]:
 
 def _need_candidates(
     recommender: Recommender, text: str, kind: str
-) -> list[tuple[Need, Enterprise, object]]:
+) -> list[tuple[Need, Enterprise, Candidate]]:
     """Needs of `kind` matching `text`, best first, with their enterprises (read once)."""
     needs = recommender.store.load("need")
     enterprises = recommender.store.load("enterprise")
@@ -32,12 +35,22 @@ def _need_candidates(
     ]
 
 
-def _lead(need: Need, enterprise: Enterprise, candidate, document: str) -> Scored:
+def _lead(
+    recommender: Recommender,
+    need: Need,
+    enterprise: Enterprise,
+    candidate: Candidate,
+    supply: Record,
+    supplier: Enterprise | None = None,
+) -> Scored:
+    """The enterprise as a lead for `supply`, with the pair features of (its need, supply)."""
+    document = supply.embed_text()
     reasons = [
-        f"企业需求（{need.id}）：{need.text[:60]}",
-        *text_reasons(need.text, candidate, document),
+        f"企业需求（{need.id}）：{snippet(need.text, 60)}",
+        *text_reasons(need.text, candidate, document, recommender.term_weight("need")),
     ]
-    return Scored(enterprise, text_features(candidate), reasons, matched_id=need.id)
+    features = pair_features(text_features(candidate), supply, enterprise, need, supplier)
+    return scored(enterprise, candidate, features, reasons, matched_id=need.id)
 
 
 def leads_for_tech_result(
@@ -45,47 +58,44 @@ def leads_for_tech_result(
 ) -> list[Recommendation]:
     """Enterprises with tech needs that this tech result answers."""
     result: TechResult = recommender.store.get("tech_result", result_id)  # type: ignore[assignment]
-    scored = []
+    found = []
     for need, enterprise, candidate in _need_candidates(recommender, result.embed_text(), "tech"):
-        item = _lead(need, enterprise, candidate, result.embed_text())
-        item.features["chain"] = float(item.record.chain == result.field)  # type: ignore[attr-defined]
-        if item.features["chain"]:
+        item = _lead(recommender, need, enterprise, candidate, result)
+        if item.features.get("chain"):
             item.reasons.append(f"企业所在产业链与成果领域（{result.field}）一致")
-        scored.append(item)
-    return rank(_best_per_enterprise(scored), recommender.ranker, "enterprise", k)
+        found.append(item)
+    return rank(_best_per_enterprise(found), recommender.ranker, "enterprise", k)
 
 
 def leads_for_product(
     recommender: Recommender, product_id: str, k: int = 10
 ) -> list[Recommendation]:
-    """Enterprises with finance needs that pass every rule of this product."""
+    """Enterprises with finance needs that fail no rule of this product (rules their need
+    does not state are shown as to be verified)."""
     product: FinanceProduct = recommender.store.get("finance_product", product_id)  # type: ignore[assignment]
-    rules = product_rules(product)
-    scored = []
+    found = []
     for need, enterprise, candidate in _need_candidates(
         recommender, product.embed_text(), "finance"
     ):
-        checks = check_rules(rules, subject_values(enterprise, recommender.today, need))
-        if not all_passed(checks):
+        checks = product_checks(product, enterprise, need, recommender.today)
+        if any_failed(checks):
             continue
-        item = _lead(need, enterprise, candidate, product.embed_text())
+        item = _lead(recommender, need, enterprise, candidate, product)
         item.checks = checks
-        item.features["rules"] = 1.0
-        item.reasons.append(f"满足全部{len(checks)}项准入条件")
-        scored.append(item)
-    return rank(_best_per_enterprise(scored), recommender.ranker, "enterprise", k)
+        if checks:
+            item.features["rules"] = sum(c.passed for c in checks) / len(checks)
+        item.reasons.append(checks_summary(checks))
+        found.append(item)
+    return rank(_best_per_enterprise(found), recommender.ranker, "enterprise", k)
 
 
 def leads_for_offer(recommender: Recommender, offer_id: str, k: int = 10) -> list[Recommendation]:
     """Other enterprises whose partner needs this offer supplies."""
     offer: Offer = recommender.store.get("offer", offer_id)  # type: ignore[assignment]
     supplier = recommender.enterprise(offer.enterprise_id)
-    scored = []
+    found = []
     for need, enterprise, candidate in _need_candidates(recommender, offer.text, "partner"):
         if need.enterprise_id == supplier.id:
             continue
-        item = _lead(need, enterprise, candidate, offer.text)
-        item.features["chain"] = float(item.record.chain == supplier.chain)  # type: ignore[attr-defined]
-        item.features["district"] = float(item.record.district == supplier.district)  # type: ignore[attr-defined]
-        scored.append(item)
-    return rank(_best_per_enterprise(scored), recommender.ranker, "enterprise", k)
+        found.append(_lead(recommender, need, enterprise, candidate, offer, supplier))
+    return rank(_best_per_enterprise(found), recommender.ranker, "enterprise", k)

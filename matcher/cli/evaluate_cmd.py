@@ -13,7 +13,6 @@ from rich.table import Table
 from matcher.cli.app import JsonOption, app
 from matcher.cli.errors import exit_on_user_error
 from matcher.embed.cache import DEFAULT_CACHE_DIR
-from matcher.embed.hybrid import DEFAULT_WEIGHT
 from matcher.evaluate.channels import DEFAULT_ENCODERS
 from matcher.evaluate.retrieval import evaluate_retrieval
 from matcher.evaluate.sts import evaluate_sts
@@ -28,8 +27,16 @@ def _print_table(title: str, rows: list[dict]) -> None:
             overflow="fold",
         )
     for row in rows:
-        table.add_row(*(f"{v:.4f}" if isinstance(v, float) else str(v) for v in row.values()))
+        table.add_row(*(_cell(v) for v in row.values()))
     Console().print(table)
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, bool):
+        return "★ 默认" if value else ""
+    if value is None:
+        return "—"
+    return f"{value:.4f}" if isinstance(value, float) else str(value)
 
 
 @app.command("evaluate")
@@ -52,8 +59,15 @@ def evaluate(
     ] = None,
     cache: Annotated[Path, typer.Option("--cache", help="向量缓存目录")] = DEFAULT_CACHE_DIR,
     hybrid_weight: Annotated[
-        float, typer.Option("--hybrid-weight", min=0.0, max=1.0, help="混合检索中语义通道的权重")
-    ] = DEFAULT_WEIGHT,
+        float | None,
+        typer.Option(
+            "--hybrid-weight", min=0.0, max=1.0, help="混合检索中语义通道的权重（默认：校准值）"
+        ),
+    ] = None,
+    max_pairs: Annotated[
+        int | None,
+        typer.Option("--max-pairs", min=1, help="句对评测最多使用的句对数（固定随机种子抽样）"),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """评测编码器：检索（recall@1、recall@10、MRR@10、nDCG@10）或句对相似度（Spearman）。"""
@@ -65,7 +79,7 @@ def evaluate(
         rows = evaluate_retrieval(retrieval, encoders, cache, hybrid_weight=hybrid_weight)
         title = f"检索评测：{retrieval}"
     else:
-        rows = evaluate_sts(sts, encoders, cache, hybrid_weight=hybrid_weight)
+        rows = evaluate_sts(sts, encoders, cache, hybrid_weight=hybrid_weight, max_pairs=max_pairs)
         title = f"句对相似度评测：{sts}"
     if as_json:
         typer.echo(json.dumps(rows, ensure_ascii=False))

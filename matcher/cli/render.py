@@ -10,13 +10,20 @@ from rich.markup import escape
 
 from matcher.types import Recommendation
 
+NO_MATCH = "暂无合适匹配：以下是最接近的结果，均为弱相关，仅供参考"
 PART_LABELS = {
-    "relevance": "相关度",
+    "relevance": "置信度",
     "semantic": "语义",
     "lexical": "词汇",
     "chain": "产业链",
     "district": "区域",
     "rules": "条件",
+}
+# ✓ passed, ✗ failed, ？ not given (to be verified): a rule never shows as passed unchecked.
+CHECK_MARKS = {
+    "passed": "[green]✓[/green]",
+    "failed": "[red]✗[/red]",
+    "unknown": "[yellow]？[/yellow]",
 }
 
 
@@ -29,17 +36,19 @@ def print_recommendations(console: Console, title: str, results: Sequence[Recomm
     console.rule(f"[bold]{escape(title)}[/bold]", align="left")
     if not results:
         console.print("  没有符合条件的结果")
+    elif not any(rec.match for rec in results):
+        console.print(f"  [yellow]{NO_MATCH}[/yellow]")
     for rank, rec in enumerate(results, 1):
+        verdict = "匹配" if rec.match else "[yellow]弱相关[/yellow]"
         console.print(
-            f"[bold]{rank}. {escape(rec.title)}[/bold] [dim]({rec.id})[/dim]  "
-            f"得分 [bold cyan]{rec.score:.3f}[/bold cyan]"
+            f"[bold]{rank}. {escape(rec.title)}[/bold] [dim]({rec.id})[/dim]  {verdict} "
+            f"置信度 [bold cyan]{rec.confidence:.2f}[/bold cyan]  [dim]排序得分 {rec.score:.3f}[/dim]"
         )
         console.print(f"   得分构成：{parts_text(rec.parts)}", style="dim")
         for reason in rec.reasons:
             console.print(f"   · {escape(reason)}")
         for check in rec.checks:
-            mark = "[green]✓[/green]" if check.passed else "[red]✗[/red]"
-            console.print(f"   {mark} {escape(check.reason)}")
+            console.print(f"   {CHECK_MARKS[check.status]} {escape(check.reason)}")
     console.print()
 
 

