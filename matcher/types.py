@@ -12,6 +12,7 @@ from typing import Any, Literal, Union
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from matcher.credit_code import credit_code_error
+from matcher.explain import snippet
 
 DISTRICTS: tuple[str, ...] = (
     "市南", "市北", "李沧", "崂山", "黄岛", "城阳", "即墨", "胶州", "平度", "莱西",
@@ -207,7 +208,7 @@ class Need(Record):
         return self.text
 
     def display_title(self) -> str:
-        return f"{NEED_KIND_LABELS[self.kind]}：{self.text[:30]}"
+        return f"{NEED_KIND_LABELS[self.kind]}：{snippet(self.text, 30)}"
 
 
 class TechResult(Record):
@@ -307,7 +308,7 @@ class Offer(Record):
         return self.text
 
     def display_title(self) -> str:
-        return self.text[:30]
+        return snippet(self.text, 30)
 
 
 AnyRecord = Union[Enterprise, Need, TechResult, FinanceProduct, Policy, Offer]  # noqa: UP007

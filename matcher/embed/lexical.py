@@ -144,6 +144,30 @@ class LexicalEncoder:
         matrix.sort_indices()
         return matrix
 
+    def term_weight(self, term: str) -> float:
+        """How informative `term` is: its idf scaled from the vocabulary's lowest (0) to top (1).
+
+        A word outside the vocabulary gets the mean idf of its character bigrams; one with no
+        known bigram never occurs in the corpus, so it counts as rarest (1.0).
+        """
+        if self.vocabulary_ is None or self.idf_ is None:
+            raise MatcherError("词法编码器尚未训练（请先调用 fit）")
+        word = normalise_text(term).strip()
+        known = [word] if word in self.vocabulary_ else char_ngrams(word, (2,))
+        rows = [self.vocabulary_[t] for t in known if t in self.vocabulary_]
+        if not rows:
+            return 1.0
+        low, high = self._idf_bounds(self.idf_)
+        return (float(self.idf_[rows].mean()) - low) / (high - low) if high > low else 1.0
+
+    def _idf_bounds(self, idf: np.ndarray) -> tuple[float, float]:
+        """(min, max) of `idf`, cached for as long as `idf_` is that same array."""
+        cached = getattr(self, "_bounds_cache", None)
+        if cached is None or cached[0] is not idf:
+            cached = (idf, float(idf.min()), float(idf.max()))
+            self._bounds_cache = cached
+        return cached[1], cached[2]
+
     def to_state(self) -> dict[str, Any]:
         """Everything `from_state` needs to rebuild an identical encoder (JSON-safe)."""
         if self.vocabulary_ is None or self.idf_ is None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
+from matcher.explain import snippet
 from matcher.types import CHAINS, DISTRICTS, NEED_KIND_LABELS, TIERS
 
 PAGE_SIZE = 20
@@ -46,10 +47,6 @@ def page_links(
         "previous": link(max(0, offset - PAGE_SIZE)) if offset > 0 else None,
         "next": link(offset + PAGE_SIZE) if offset + PAGE_SIZE < total else None,
     }
-
-
-def _short(text: str, size: int = 50) -> str:
-    return text if len(text) <= size else text[:size] + "…"
 
 
 def _joined(values: list[str]) -> str:
@@ -98,7 +95,7 @@ LISTINGS: dict[str, Listing] = {
         Listing(
             "need",
             (
-                Column("需求", lambda r, _: _short(r.text)),
+                Column("需求", lambda r, _: snippet(r.text, 50)),
                 Column("类型", lambda r, _: NEED_KIND_LABELS[r.kind]),
                 Column("企业", lambda r, names: names.get(r.enterprise_id, r.enterprise_id)),
                 Column("金额（万元）", lambda r, _: f"{r.amount:g}" if r.amount else "—"),
@@ -134,7 +131,7 @@ LISTINGS: dict[str, Listing] = {
             (
                 Column("政策名称", lambda r, _: r.title),
                 Column("发布单位", lambda r, _: r.issuer),
-                Column("支持内容", lambda r, _: _short(r.benefit, 40)),
+                Column("支持内容", lambda r, _: snippet(r.benefit, 40)),
                 Column("有效期至", lambda r, _: r.valid_to.isoformat() if r.valid_to else "长期"),
                 Column("免申即享", lambda r, _: "是" if r.auto_grant else "否"),
             ),
@@ -142,7 +139,7 @@ LISTINGS: dict[str, Listing] = {
         Listing(
             "offer",
             (
-                Column("供给内容", lambda r, _: _short(r.text)),
+                Column("供给内容", lambda r, _: snippet(r.text, 50)),
                 Column("企业", lambda r, names: names.get(r.enterprise_id, r.enterprise_id)),
                 Column("编号", lambda r, _: r.id),
             ),

@@ -83,3 +83,28 @@ def test_misuse_is_reported_in_chinese(tmp_path):
     (tmp_path / "bad.json").write_text("{}", encoding="utf-8")
     with pytest.raises(MatcherError, match=r"bad\.json"):
         LexicalEncoder.load(tmp_path / "bad.json")
+
+
+@pytest.mark.parametrize("weighting", ["tfidf", "bm25"])
+def test_term_weight_scales_idf_from_commonest_to_rarest(weighting):
+    corpus = ["信用贷款额度", "信用贷款利率", "信用担保", "专利质押融资"]
+    encoder = LexicalEncoder("jieba+char12", weighting).fit(corpus)
+    weights = {t: encoder.term_weight(t) for t in ("信用", "贷款", "专利", "质押")}
+    assert all(0.0 <= w <= 1.0 for w in weights.values())
+    assert weights["专利"] == weights["质押"] == 1.0  # in one document: the vocabulary's rarest
+    assert weights["信用"] < weights["贷款"] < weights["专利"]  # in 3, 2 and 1 documents
+    latin = LexicalEncoder("jieba+char12", weighting).fit(["CRO外包", "CRO服务", "专利"])
+    # full-width and upper case are normalised as the corpus was
+    assert latin.term_weight("ＣＲＯ") == latin.term_weight("cro") < 1.0
+
+
+def test_term_weight_of_unknown_words():
+    encoder = LexicalEncoder().fit(["信用贷款额度", "信用贷款利率", "专利质押融资"])
+    # 贷款额 is no jieba word of the corpus: the mean idf of its bigrams 贷款 and 款额
+    bigrams = np.mean([encoder.idf_[encoder.vocabulary_[g]] for g in ("贷款", "款额")])
+    low, high = encoder.idf_.min(), encoder.idf_.max()
+    assert "贷款额" not in encoder.vocabulary_
+    assert encoder.term_weight("贷款额") == pytest.approx((bigrams - low) / (high - low))
+    assert encoder.term_weight("区块链") == 1.0  # never seen at all
+    with pytest.raises(MatcherError, match="fit"):
+        LexicalEncoder().term_weight("信用")
