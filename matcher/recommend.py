@@ -10,7 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from matcher.eligibility import all_passed, check_rules, product_rules, subject_values
+from matcher.eligibility import (
+    any_failed,
+    check_rules,
+    checks_summary,
+    product_checks,
+    subject_values,
+)
 from matcher.explain import keyword_reason, similarity_reason
 from matcher.rank import BaselineRanker, Ranker
 from matcher.retrieve import Candidate, Retriever
@@ -122,10 +128,26 @@ class Recommender:
         return self._for(need.text, need.kind, self.enterprise(need.enterprise_id), need, k)
 
     def for_text(
-        self, text: str, kind: NeedKind, k: int = 10, enterprise_id: str | None = None
+        self,
+        text: str,
+        kind: NeedKind,
+        k: int = 10,
+        enterprise_id: str | None = None,
+        amount: float | None = None,
+        term_months: int | None = None,
     ) -> list[Recommendation]:
-        """Top-k records for free text, optionally in the context of an enterprise."""
-        need = Need(id="free-text", enterprise_id=enterprise_id or "-", kind=kind, text=text)
+        """Top-k records for free text, optionally in the context of an enterprise.
+
+        `amount` (万元) and `term_months` override what the text says.
+        """
+        need = Need(
+            id="free-text",
+            enterprise_id=enterprise_id or "-",
+            kind=kind,
+            text=text,
+            amount=amount,
+            term_months=term_months,
+        )
         enterprise = self.enterprise(enterprise_id) if enterprise_id else None
         return self._for(need.text, kind, enterprise, need, k)
 
@@ -176,15 +198,12 @@ class Recommender:
             f"额度{product.amount_min:g}–{product.amount_max:g}万元，期限{product.term_min}–"
             f"{product.term_max}个月，年化利率{product.rate:g}%"
         )
-        checks = []
-        if enterprise is not None:
-            checks = check_rules(
-                product_rules(product), subject_values(enterprise, self.today, need)
-            )
-            if not all_passed(checks):
-                return None
-            features["rules"] = 1.0
-            reasons.append(f"满足全部{len(checks)}项准入条件")
+        checks = product_checks(product, enterprise, need, self.today)
+        if any_failed(checks):
+            return None
+        if checks:
+            features["rules"] = sum(c.passed for c in checks) / len(checks)
+        reasons.append(checks_summary(checks))
         return Scored(product, features, reasons, checks)
 
     def _offer(
@@ -216,14 +235,16 @@ class Recommender:
     ) -> list[Recommendation]:
         """Policies in force that the enterprise is eligible for, most relevant first.
 
-        With `include_ineligible`, the policies it fails follow, with the failed rules shown.
+        Policies with rules it cannot be checked against yet (none failed) follow, with those
+        rules named as to be verified; with `include_ineligible`, the policies it fails come
+        last, with the failed rules shown.
         """
         enterprise = self.enterprise(enterprise_id)
         values = subject_values(enterprise, self.today)
         profile = self._profile_text(enterprise)
         policies: dict[str, Policy] = self.store.load("policy")  # type: ignore[assignment]
         candidates = {c.id: c for c in self.retriever.search("policy", profile, everything=True)}
-        eligible, ineligible = [], []
+        eligible, unverified, ineligible = [], [], []
         for policy in policies.values():
             if not policy.is_valid_on(self.today):
                 continue
@@ -231,8 +252,14 @@ class Recommender:
             candidate = candidates.get(policy.id, Candidate(policy.id, 0.0, 0.0, 0.0))
             reasons = self._policy_reasons(policy, checks)
             scored = Scored(policy, text_features(candidate), reasons, checks)
-            (eligible if all_passed(checks) else ineligible).append(scored)
+            if any_failed(checks):
+                ineligible.append(scored)
+            elif all(c.passed for c in checks):
+                eligible.append(scored)
+            else:
+                unverified.append(scored)
         results = rank(eligible, self.ranker, "policy", k, min_text_match=0.0)
+        results += rank(unverified, self.ranker, "policy", k - len(results), min_text_match=0.0)
         if include_ineligible:
             rest = max(0, k - len(results))
             results += rank(ineligible, self.ranker, "policy", rest, min_text_match=0.0)
@@ -250,12 +277,8 @@ class Recommender:
         needs = [need.text for need in self.needs_of(enterprise.id)[:5]]
         return "；".join([enterprise.embed_text(), *needs])
 
-    def _policy_reasons(self, policy: Policy, checks: list) -> list[str]:
-        failed = [c for c in checks if not c.passed]
-        if failed:
-            reasons = [f"有{len(failed)}项条件不满足"]
-        else:
-            reasons = [f"满足全部{len(checks)}项申报条件" if checks else "无特定申报条件"]
+    def _policy_reasons(self, policy: Policy, checks: list[RuleCheck]) -> list[str]:
+        reasons = [checks_summary(checks, "申报条件")]
         if policy.auto_grant:
             reasons.append("免申即享：符合条件即可直接兑现，无需申报")
         reasons.append(f"支持内容：{policy.benefit}")

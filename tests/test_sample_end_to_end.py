@@ -44,7 +44,9 @@ def test_every_need_kind_gets_explained_results_of_the_right_kind(workspace):
                 if target == "offer":
                     assert rec.matched_id != need.enterprise_id
                 if target == "finance_product":
-                    assert rec.checks and all(check.passed for check in rec.checks)
+                    assert rec.checks and all(check.status != "failed" for check in rec.checks)
+                    all_met = any(reason.startswith("满足全部") for reason in rec.reasons)
+                    assert all_met is all(check.passed for check in rec.checks)
         assert with_results >= 12, kind
 
 

@@ -44,6 +44,14 @@ TechResultOpt = Annotated[
 ProductOpt = Annotated[str | None, typer.Option("--product", help="反向：某金融产品的潜在客户企业")]
 OfferOpt = Annotated[str | None, typer.Option("--offer", help="反向：某供给的潜在合作企业")]
 ShowAllOpt = Annotated[bool, typer.Option("--all", help="同时列出不满足条件的政策及未通过的条件")]
+AmountOpt = Annotated[
+    float | None,
+    typer.Option("--amount", min=0.01, help="融资金额（万元），优先于从 --text 中识别的金额"),
+]
+TermOpt = Annotated[
+    int | None,
+    typer.Option("--term", min=1, help="融资期限（月），优先于从 --text 中识别的期限"),
+]
 DateOpt = Annotated[str | None, typer.Option("--date", help="参考日期 YYYY-MM-DD（默认今天）")]
 
 
@@ -61,6 +69,8 @@ def recommend(
     tech_result: TechResultOpt = None,
     product: ProductOpt = None,
     offer: OfferOpt = None,
+    amount: AmountOpt = None,
+    term: TermOpt = None,
     k: KOption = 10,
     workspace: WorkspaceOption = DEFAULT_WORKSPACE,
     as_json: JsonOption = False,
@@ -79,9 +89,8 @@ def recommend(
         need = rec.store.get("need", need_id)
         sections.append((_need_title(need), rec.for_need(need_id, k)))
     elif text:
-        sections.append(
-            (f"{NEED_KIND_LABELS[kind]}：{text}", rec.for_text(text, kind, k, enterprise))
-        )
+        results = rec.for_text(text, kind, k, enterprise, amount=amount, term_months=term)
+        sections.append((f"{NEED_KIND_LABELS[kind]}：{text}", results))
     elif enterprise:
         for need in rec.needs_of(enterprise):
             sections.append((_need_title(need), rec.for_need(need.id, k)))

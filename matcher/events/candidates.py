@@ -11,7 +11,8 @@ side wants). Each side's preference is the mean of the pair's calibrated confide
 its relative standing among that side's own candidates (1 = its best option); a pair's
 reciprocal score is the harmonic mean of the two preferences, so both must want it. Only
 pairs the engine calls a match are proposed (the same threshold as recommendations);
-finance pairs must also pass the product's eligibility check.
+finance pairs must also fail none of the product's eligibility rules (a rule the need or
+enterprise does not answer is shown as to be verified, never as passed).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from matcher.eligibility import all_passed, check_rules, product_rules, subject_values
+from matcher.eligibility import any_failed, checks_summary, product_checks
 from matcher.embed.base import Encoder, query_side
 from matcher.embed.cache import EmbeddingCache, encode_with_cache
 from matcher.events.model import EventPlan, Meeting
@@ -170,10 +171,10 @@ def _meeting(
         need_record: Need = need.record  # type: ignore[assignment]
         enterprise: Enterprise = workspace.store.get("enterprise", need_record.enterprise_id)  # type: ignore[assignment]
         today = workspace.settings.reference_date()
-        checks = check_rules(product_rules(product), subject_values(enterprise, today, need_record))
-        if not all_passed(checks):
+        checks = product_checks(product, enterprise, need_record, today)
+        if any_failed(checks):
             return None
-        reasons.append(f"满足该产品全部{len(checks)}项准入条件")
+        reasons.append(f"金融产品：{checks_summary(checks)}")
     reasons.append(f"双方意愿：需求方{demand_pref:.2f}，供给方{supply_pref:.2f}")
     score = 2 * demand_pref * supply_pref / (demand_pref + supply_pref)
     parts = {

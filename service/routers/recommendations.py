@@ -53,7 +53,9 @@ def need_recommendations(
 
 @router.post("/recommendations", response_model=Results, summary="按文字推荐")
 def text_recommendations(body: TextQuery, state: State, key: CurrentKey) -> Results:
-    """按一段需求描述推荐；企业账号总是以本企业身份推荐（用于准入条件和排除自身）。"""
+    """按一段需求描述推荐；企业账号总是以本企业身份推荐（用于准入条件和排除自身）。
+    融资需求的金额、期限、担保方式从文字中识别，也可用 amount、term_months 直接给出；
+    不满足任一准入条件的产品不推荐，未能核实的条件标为「待核实」。"""
     enterprise_id = body.enterprise_id
     if key.role == "enterprise":
         ensure(
@@ -70,7 +72,14 @@ def text_recommendations(body: TextQuery, state: State, key: CurrentKey) -> Resu
             raise invalid_field("enterprise_id", f"企业「{enterprise_id}」不存在") from None
     return _public(
         state.recommend(
-            lambda rec: rec.for_text(body.text, body.kind, k=body.k, enterprise_id=enterprise_id)
+            lambda rec: rec.for_text(
+                body.text,
+                body.kind,
+                k=body.k,
+                enterprise_id=enterprise_id,
+                amount=body.amount,
+                term_months=body.term_months,
+            )
         )
     )
 

@@ -29,6 +29,16 @@ class NeedFields(ApiModel):
     term_months: int | None = Field(
         None, gt=0, description="融资期限，月（融资需求）", examples=[12]
     )
+    collateral: str | None = Field(
+        None,
+        description="担保方式（融资需求）：信用、抵押、质押、知识产权质押、保证；"
+        "不填时从需求描述中识别",
+        examples=["抵押"],
+    )
+    purpose: str | None = Field(
+        None, description="资金用途（融资需求），如流动资金、设备购置、研发", examples=["流动资金"]
+    )
+    patents: int | None = Field(None, ge=0, description="企业自述的专利数量", examples=[3])
     deadline: date | None = Field(None, description="截止日期", examples=["2026-12-31"])
 
 

@@ -79,3 +79,15 @@ def test_user_errors_are_clean(workspace, tmp_path):
     assert no_index.exit_code == 1 and "matcher index" in no_index.stderr
     nothing = run("recommend", "-w", workspace)
     assert nothing.exit_code != 0
+
+
+def test_recommend_free_text_finance_with_amount_and_term(workspace):
+    args = ["recommend", "--text", "需要一笔流动资金贷款", "--kind", "finance", "-w", workspace]
+    table = run(*args, "--amount", "300", "--term", "12")
+    assert table.exit_code == 0, table.output
+    assert "✓ 融资金额：300万元，符合" in table.stdout
+    assert "？ 企业梯度：未提供，待核实" in table.stdout  # F1 without an enterprise context
+    assert "首贷通" not in table.stdout  # its 200万 ceiling is below 300万
+    vague = json.loads(run(*args, "--json").stdout)
+    statuses = {c["rule"]["field"]: c["status"] for r in vague for c in r["checks"]}
+    assert statuses["amount"] == "unknown"

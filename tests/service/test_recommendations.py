@@ -123,3 +123,53 @@ def test_a_change_behind_the_apps_back_makes_it_unready_until_healed(sqlite_serv
     assert service.client.get("/readyz").json() == {"status": "ready", "reasons": []}
     other_process.delete("tech_result", ["T-behind"])
     service.state.sync_indexes()
+
+
+FINANCE_QUERY = {"text": "需要一笔流动资金贷款", "kind": "finance", "k": 10}
+
+
+def checks_by_field(result: dict) -> dict[str, dict]:
+    return {check["rule"]["field"]: check for check in result["checks"]}
+
+
+def test_text_recommendations_check_the_given_amount_and_term(service):
+    vague = service.request("admin", "POST", "/api/recommendations", json=FINANCE_QUERY).json()
+    quick = checks_by_field(next(r for r in vague if r["id"] == "F3"))  # 白名单快贷: 50–500, 6–12
+    assert {field: c["status"] for field, c in quick.items()} == {
+        "whitelist": "unknown", "amount": "unknown", "term_months": "unknown",
+    }  # fmt: skip
+    assert not any(c["passed"] for c in quick.values())
+    assert quick["amount"]["reason"] == "融资金额：未提供，待核实"
+
+    body = {**FINANCE_QUERY, "amount": 300, "term_months": 24}
+    given = service.request("admin", "POST", "/api/recommendations", json=body).json()
+    assert "F2" not in ids(given) and "F3" not in ids(given)  # 200万 cap; 12 months at most
+    checks = checks_by_field(next(r for r in given if r["id"] == "F1"))
+    assert checks["amount"]["status"] == "passed"
+    assert checks["amount"]["reason"].startswith("融资金额：300万元，符合")
+    assert checks["term_months"]["reason"].startswith("融资期限：24个月，符合")
+
+    as_e1 = service.request("e1", "POST", "/api/recommendations", json=body).json()
+    f1 = next(r for r in as_e1 if r["id"] == "F1")
+    assert all(c["status"] == "passed" for c in f1["checks"])
+    assert "满足全部3项准入条件" in f1["reasons"]
+
+
+def test_text_recommendations_read_amount_and_term_from_the_text(service):
+    body = {"text": "需要500万元流动资金贷款，没有抵押，期限一年", "kind": "finance"}
+    results = service.request("admin", "POST", "/api/recommendations", json=body).json()
+    assert "F2" not in ids(results)  # its 200万 ceiling is below the 500万 asked for
+    for result in results:
+        checks = checks_by_field(result)
+        assert checks["amount"]["status"] == "passed"
+        assert checks["term_months"]["reason"].startswith("融资期限：12个月")
+        assert ("满足全部3项准入条件" in result["reasons"]) is all(
+            c["passed"] for c in result["checks"]
+        )
+
+
+def test_text_recommendations_refuse_bad_amount_and_term(service):
+    body = {**FINANCE_QUERY, "amount": 0, "term_months": 1.5}
+    response = service.request("admin", "POST", "/api/recommendations", json=body)
+    assert response.status_code == 422, response.text
+    assert [d["field"] for d in response.json()["details"]] == ["amount", "term_months"]

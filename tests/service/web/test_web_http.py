@@ -97,3 +97,22 @@ def test_editing_a_need_writes_through_the_state_with_an_audit_entry(web_client)
     assert "采购冷链运输车" in page.text and "青岛农商银行·首贷通" in page.text
     bad = post(web_client, "e2", "/needs/N3/edit", data={**form, "term_months": "0"})
     assert bad.status_code == 422 and "融资期限须为大于0的整数（月）" in bad.text
+
+
+def test_rule_checks_render_passed_and_to_be_verified_marks(web_client):
+    body = {"enterprise_id": "E1", "kind": "finance", "text": "需要一笔流动资金贷款"}
+    need = web_client.request("admin", "POST", "/api/needs", json=body).json()
+    try:
+        fragment = get(web_client, "organiser", f"/needs/{need['id']}/recommendations", **HTMX)
+        assert fragment.status_code == 200
+        assert (
+            '<li class="pass"><span class="mark" aria-label="满足">✓</span> 企业梯度'
+            in fragment.text
+        )
+        assert (
+            '<li class="unknown"><span class="mark" aria-label="待核实">？</span> '
+            "融资金额：未提供，待核实"
+        ) in fragment.text
+        assert "满足全部" not in fragment.text
+    finally:
+        web_client.request("admin", "DELETE", f"/api/needs/{need['id']}")
