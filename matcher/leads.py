@@ -10,7 +10,15 @@ from matcher.explain import snippet
 from matcher.pair_features import pair_features
 from matcher.recommend import Recommender, Scored, rank, scored, text_features, text_reasons
 from matcher.retrieve import Candidate
-from matcher.types import Enterprise, FinanceProduct, Need, Offer, Recommendation, Record, TechResult
+from matcher.types import (
+    Enterprise,
+    FinanceProduct,
+    Need,
+    Offer,
+    Recommendation,
+    Record,
+    TechResult,
+)
 
 
 def _best_per_enterprise(scored: list[Scored]) -> list[Scored]:

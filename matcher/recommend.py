@@ -17,7 +17,8 @@ from matcher.eligibility import (
     product_checks,
     subject_values,
 )
-from matcher.explain import keyword_reason, similarity_reason
+from matcher.explain import keyword_reason
+from matcher.pair_features import TEXT_FEATURES, pair_features
 from matcher.rank import BaselineRanker, Ranker
 from matcher.retrieve import Candidate, Retriever
 from matcher.types import (
@@ -39,7 +40,6 @@ TARGET_KIND: dict[str, str] = {
     "finance": "finance_product",
     "partner": "offer",
 }
-MIN_TEXT_MATCH = 0.1  # (semantic + lexical) / 2 below this is noise, not a recommendation
 
 
 @dataclass
@@ -51,37 +51,64 @@ class Scored:
     reasons: list[str]
     checks: list[RuleCheck] = field(default_factory=list)
     matched_id: str | None = None
+    confidence: float = 0.0
+    match: bool = False
+
+
+def no_hit(record_id: str) -> Candidate:
+    """The hit of a record that retrieval did not find (no text evidence at all)."""
+    return Candidate(record_id, 0.0, 0.0, 0.0, 0.0, False)
 
 
 def text_features(candidate: Candidate) -> dict[str, float]:
-    return {
-        "relevance": candidate.relevance,
-        "semantic": candidate.semantic,
-        "lexical": candidate.lexical,
-    }
+    """The text part of the pair features: calibrated confidence and the channel cosines."""
+    values = (candidate.confidence, candidate.semantic, candidate.lexical)
+    return dict(zip(TEXT_FEATURES, values, strict=True))
 
 
-def text_reasons(query: str, candidate: Candidate, document: str) -> list[str]:
-    reasons = [similarity_reason(candidate.semantic)]
-    keywords = keyword_reason(query, document)
+def confidence_reason(candidate: Candidate) -> str:
+    """「匹配度0.82（匹配）」 or, below the threshold, 「匹配度0.31（弱相关，仅供参考）」."""
+    verdict = "匹配" if candidate.match else "弱相关，仅供参考"
+    return f"匹配度{candidate.confidence:.2f}（{verdict}）"
+
+
+def text_reasons(
+    query: str, candidate: Candidate, document: str, weight: Callable[[str], float] | None = None
+) -> list[str]:
+    """The confidence and the informative words query and document share."""
+    reasons = [confidence_reason(candidate)]
+    keywords = keyword_reason(query, document, weight)
     if keywords:
         reasons.append(keywords)
     return reasons
 
 
-def _text_match(features: dict[str, float]) -> float:
-    return (features.get("semantic", 1.0) + features.get("lexical", 1.0)) / 2
+def scored(
+    record: Record,
+    candidate: Candidate,
+    features: dict[str, float],
+    reasons: list[str],
+    checks: list[RuleCheck] | None = None,
+    matched_id: str | None = None,
+) -> Scored:
+    """A `Scored` carrying the hit's confidence and match verdict."""
+    return Scored(
+        record, features, reasons, checks or [], matched_id, candidate.confidence, candidate.match
+    )
 
 
-def rank(
-    scored: list[Scored], ranker: Ranker, kind: str, k: int, min_text_match: float = MIN_TEXT_MATCH
-) -> list[Recommendation]:
-    """Score with the ranker, drop text noise, sort, keep the top k, and turn into results."""
+def rank(scored: list[Scored], ranker: Ranker, kind: str, k: int) -> list[Recommendation]:
+    """Score with the ranker; matches first, then the weak ones; keep the top k.
+
+    Nothing is dropped for a weak text match: when no candidate is a match the closest
+    ones come back with `match` false, so callers can say 「暂无合适匹配」 honestly.
+    """
     if not scored:
         return []
     scores = ranker.score([s.features for s in scored])
-    kept = [i for i, s in enumerate(scored) if _text_match(s.features) >= min_text_match]
-    order = sorted(kept, key=lambda i: (-scores[i], scored[i].record.id))[:k]
+    order = sorted(
+        range(len(scored)), key=lambda i: (not scored[i].match, -scores[i], scored[i].record.id)
+    )[:k]
     return [
         Recommendation(
             kind=kind,  # type: ignore[arg-type]
@@ -92,6 +119,8 @@ def rank(
             reasons=scored[i].reasons,
             checks=scored[i].checks,
             matched_id=scored[i].matched_id,
+            confidence=round(scored[i].confidence, 4),
+            match=scored[i].match,
         )
         for i in order
     ]
@@ -162,27 +191,30 @@ class Recommender:
             "offer": lambda r, c: self._offer(text, r, c, enterprise, suppliers),  # type: ignore[arg-type]
         }
         records = self.store.load(target)
-        scored = []
+        found = []
         for candidate in self.retriever.search(target, text):
             item = builders[target](records[candidate.id], candidate)
             if item is not None:
-                scored.append(item)
-        return rank(scored, self.ranker, target, k)
+                found.append(item)
+        return rank(found, self.ranker, target, k)
+
+    def term_weight(self, kind: str) -> Callable[[str], float]:
+        """How informative a word is in the corpus of `kind` (its lexical index's idf)."""
+        return self.retriever.engine(kind).lexical.encoder.term_weight
 
     def _tech(
         self, text: str, result: TechResult, candidate: Candidate, enterprise: Enterprise | None
     ) -> Scored:
-        features = text_features(candidate)
-        reasons = text_reasons(text, candidate, result.embed_text())
-        if enterprise is not None:
-            features["chain"] = float(result.field == enterprise.chain)
-            if features["chain"]:
-                reasons.append(f"成果领域与企业所在{enterprise.chain}产业链一致")
+        features = pair_features(text_features(candidate), result, enterprise)
+        weight = self.term_weight("tech_result")
+        reasons = text_reasons(text, candidate, result.embed_text(), weight)
+        if features.get("chain"):
+            reasons.append(f"成果领域（{result.field}）服务企业所在{enterprise.chain}产业链")  # type: ignore[union-attr]
         modes = "、".join(result.transfer_modes) or "面议"
         price = f"，参考价格{result.price:g}万元" if result.price else ""
         reasons.append(f"技术成熟度TRL {result.trl}，转化方式：{modes}{price}")
         reasons.append(f"团队：{result.team}（{result.university}）")
-        return Scored(result, features, reasons)
+        return scored(result, candidate, features, reasons)
 
     def _product(
         self,
@@ -192,8 +224,9 @@ class Recommender:
         enterprise: Enterprise | None,
         need: Need,
     ) -> Scored | None:
-        features = text_features(candidate)
-        reasons = text_reasons(text, candidate, product.embed_text())
+        features = pair_features(text_features(candidate), product, enterprise, need)
+        weight = self.term_weight("finance_product")
+        reasons = text_reasons(text, candidate, product.embed_text(), weight)
         reasons.append(
             f"额度{product.amount_min:g}–{product.amount_max:g}万元，期限{product.term_min}–"
             f"{product.term_max}个月，年化利率{product.rate:g}%"
@@ -204,7 +237,7 @@ class Recommender:
         if checks:
             features["rules"] = sum(c.passed for c in checks) / len(checks)
         reasons.append(checks_summary(checks))
-        return Scored(product, features, reasons, checks)
+        return scored(product, candidate, features, reasons, checks)
 
     def _offer(
         self,
@@ -217,17 +250,14 @@ class Recommender:
         if enterprise is not None and offer.enterprise_id == enterprise.id:
             return None
         supplier: Enterprise = suppliers[offer.enterprise_id]  # type: ignore[assignment]
-        features = text_features(candidate)
-        reasons = text_reasons(text, candidate, offer.text)
+        features = pair_features(text_features(candidate), offer, enterprise, supplier=supplier)
+        reasons = text_reasons(text, candidate, offer.text, self.term_weight("offer"))
         reasons.append(f"供给方：{supplier.name}（{supplier.district}，{supplier.chain}）")
-        if enterprise is not None:
-            features["chain"] = float(supplier.chain == enterprise.chain)
-            features["district"] = float(supplier.district == enterprise.district)
-            if features["chain"]:
-                reasons.append(f"同属{supplier.chain}产业链")
-            if features["district"]:
-                reasons.append(f"同在{supplier.district}，便于对接")
-        return Scored(offer, features, reasons, matched_id=supplier.id)
+        if features.get("chain"):
+            reasons.append(f"同属{supplier.chain}产业链")
+        if features.get("district"):
+            reasons.append(f"同在{supplier.district}，便于对接")
+        return scored(offer, candidate, features, reasons, matched_id=supplier.id)
 
     # policies ----------------------------------------------------------------------------
     def policies(
@@ -249,20 +279,22 @@ class Recommender:
             if not policy.is_valid_on(self.today):
                 continue
             checks = check_rules(policy.rules, values)
-            candidate = candidates.get(policy.id, Candidate(policy.id, 0.0, 0.0, 0.0))
+            candidate = candidates.get(policy.id, no_hit(policy.id))
             reasons = self._policy_reasons(policy, checks)
-            scored = Scored(policy, text_features(candidate), reasons, checks)
+            passed = all(c.passed for c in checks)
+            item = Scored(policy, text_features(candidate), reasons, checks,
+                          confidence=candidate.confidence, match=passed)  # fmt: skip
             if any_failed(checks):
-                ineligible.append(scored)
-            elif all(c.passed for c in checks):
-                eligible.append(scored)
+                ineligible.append(item)
+            elif passed:
+                eligible.append(item)
             else:
-                unverified.append(scored)
-        results = rank(eligible, self.ranker, "policy", k, min_text_match=0.0)
-        results += rank(unverified, self.ranker, "policy", k - len(results), min_text_match=0.0)
+                unverified.append(item)
+        results = rank(eligible, self.ranker, "policy", k)
+        results += rank(unverified, self.ranker, "policy", k - len(results))
         if include_ineligible:
             rest = max(0, k - len(results))
-            results += rank(ineligible, self.ranker, "policy", rest, min_text_match=0.0)
+            results += rank(ineligible, self.ranker, "policy", rest)
         return results
 
     def needs_of(self, enterprise_id: str) -> list[Need]:

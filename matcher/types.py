@@ -362,3 +362,9 @@ class Recommendation(BaseModel):
     matched_id: str | None = Field(
         None, description="the record that matched, e.g. the need in a reverse view"
     )
+    confidence: float = Field(
+        0.0, ge=0, le=1, description="calibrated confidence (0–1) that the texts match"
+    )
+    match: bool = Field(
+        False, description="confidence reached the match threshold (匹配); else weak (弱相关)"
+    )

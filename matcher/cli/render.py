@@ -42,7 +42,8 @@ def print_recommendations(console: Console, title: str, results: Sequence[Recomm
         verdict = "匹配" if rec.match else "[yellow]弱相关[/yellow]"
         console.print(
             f"[bold]{rank}. {escape(rec.title)}[/bold] [dim]({rec.id})[/dim]  {verdict} "
-            f"置信度 [bold cyan]{rec.confidence:.2f}[/bold cyan]  [dim]排序得分 {rec.score:.3f}[/dim]"
+            f"置信度 [bold cyan]{rec.confidence:.2f}[/bold cyan]  "
+            f"[dim]排序得分 {rec.score:.3f}[/dim]"
         )
         console.print(f"   得分构成：{parts_text(rec.parts)}", style="dim")
         for reason in rec.reasons:

@@ -26,6 +26,7 @@ from matcher.eligibility import any_failed, checks_summary, product_checks
 from matcher.embed.base import Encoder, query_side
 from matcher.embed.cache import EmbeddingCache, encode_with_cache
 from matcher.events.model import EventPlan, Meeting
+from matcher.explain import snippet
 from matcher.recommend import TARGET_KIND
 from matcher.retrieve import Retriever
 from matcher.search.engine import Hit, HybridSearch, build_search
@@ -163,8 +164,8 @@ def _meeting(
     hit: Hit,
 ) -> Meeting | None:
     reasons = [
-        f"需求「{need.record.text[:40]}」↔ {SUPPLY_LABELS[supply.kind]}"  # type: ignore[attr-defined]
-        f"「{supply.record.display_title()[:40]}」"
+        f"需求「{snippet(need.record.text, 40)}」↔ {SUPPLY_LABELS[supply.kind]}"  # type: ignore[attr-defined]
+        f"「{snippet(supply.record.display_title(), 40)}」"
     ]
     if supply.kind == "finance_product":
         product: FinanceProduct = supply.record  # type: ignore[assignment]

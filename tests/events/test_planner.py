@@ -17,6 +17,7 @@ from matcher.events.planner import (
     remove_meeting,
     schedule_event,
 )
+from matcher.index.builder import build_indexes
 from tests.small_world import build_small_world
 
 
@@ -26,8 +27,10 @@ def encoder():
 
 
 @pytest.fixture
-def workspace(tmp_path):
-    return build_small_world(tmp_path)
+def workspace(tmp_path, encoder):
+    workspace = build_small_world(tmp_path)
+    build_indexes(workspace, progress=False, encoder=encoder)  # candidates search the indexes
+    return workspace
 
 
 def industry_plan(**event) -> EventPlan:

