@@ -123,11 +123,6 @@ def shared_terms(
     return [t for _, t in kept[:limit]]
 
 
-def similarity_reason(semantic: float) -> str:
-    level = "高" if semantic >= 0.5 else "中" if semantic >= 0.3 else "低"
-    return f"语义相似度{semantic:.2f}（{level}）"
-
-
 def keyword_reason(
     query: str, document: str, weight: Callable[[str], float] | None = None
 ) -> str | None:

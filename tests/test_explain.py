@@ -8,7 +8,6 @@ from matcher.explain import (
     is_filler,
     keyword_reason,
     shared_terms,
-    similarity_reason,
     snippet,
 )
 from matcher.types import Need, Offer
@@ -122,12 +121,6 @@ def test_limit_and_full_width_latin():
     assert shared_terms("AI芯片", "MAIL系统") == []  # latin words match whole, not inside words
     long_need = "锂电池 极片 缺陷 碳纤维 注塑 焊接 涂装 染色"
     assert len(shared_terms(long_need, long_need, limit=3)) == 3
-
-
-def test_similarity_reason_is_unchanged():
-    assert similarity_reason(0.71) == "语义相似度0.71（高）"
-    assert similarity_reason(0.3) == "语义相似度0.30（中）"
-    assert similarity_reason(0.1) == "语义相似度0.10（低）"
 
 
 TEXTS = [
