@@ -13,8 +13,8 @@ from matcher.learn.features import (
     intent_dates,
     record_features,
 )
-from matcher.pair_features import district_km, range_fit
 from matcher.outcomes.model import Change, meeting_outcome_id
+from matcher.pair_features import district_km, range_fit
 from tests.learn.world import BQD, UPC, UQD, hand_plans, outcome
 from tests.small_world import build_small_world
 
