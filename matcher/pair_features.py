@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
+from matcher.need_text import complete_need
 from matcher.types import Enterprise, FinanceProduct, Need, Offer, Record, TechResult
 
 TIER_LEVEL = {"创新型中小企业": 1, "专精特新": 2, "小巨人": 3}
@@ -102,6 +103,7 @@ def pair_features(
     features["supply_university"] = float(isinstance(supply, TechResult))
     features["supply_bank"] = float(isinstance(supply, FinanceProduct))
     if isinstance(supply, FinanceProduct) and need is not None:
+        need = complete_need(need)  # amount and term written only in the text count too
         if need.amount is not None:
             features["amount_fit"] = range_fit(need.amount, supply.amount_min, supply.amount_max)
         if need.term_months is not None:

@@ -35,6 +35,9 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "text": ("需求描述", "需求内容", "描述", "内容"),
         "amount": ("金额", "融资金额"),
         "term_months": ("期限", "融资期限"),
+        "collateral": ("担保方式", "抵押担保"),
+        "purpose": ("用途", "资金用途"),
+        "patents": ("专利数", "专利数量"),
         "deadline": ("截止日期", "截止时间"),
     },
     "tech_result": {
