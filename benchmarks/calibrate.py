@@ -10,9 +10,11 @@ For every dense encoder (its document-side name is the key in
    and every STS pair is scored as the product scores a search text against a document;
 2. the semantic weight w is chosen on a grid by the mean of (mean nDCG@10 over the six
    retrieval folders) and (mean Spearman over the five STS files);
-3. confidence = sigmoid(a · relevance + b) is fitted by logistic regression on the pooled
-   0/1 STS pairs (ATEC sampled to 5,000 pairs, as in the evaluation), and its expected
-   calibration error is measured on the half of the pairs it was not fitted on (2-fold);
+3. the confidence map is fitted on the pooled 0/1 STS pairs (ATEC sampled to 5,000 pairs,
+   as in the evaluation): isotonic regression over 20 quantile bins of relevance gives the
+   knots, logistic regression gives the slope of the tails (and the Platt map); its
+   expected calibration error is measured on the half of the pairs it was not fitted on
+   (2-fold);
 4. the match threshold is the confidence that keeps 90% of the true matches (the best
    relevant document of each query) over the retrieval folders that stand in for the
    product's own searches (csl-title, csl-keywords, policy-title), pooled.
@@ -26,6 +28,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+from sklearn.isotonic import IsotonicRegression
 from sklearn.linear_model import LogisticRegression
 
 from matcher.embed.cache import DEFAULT_CACHE_DIR
@@ -34,7 +37,7 @@ from matcher.evaluate.data import load_retrieval_dir, load_sts
 from matcher.evaluate.metrics import expected_calibration_error, ndcg_at_k, spearman
 from matcher.evaluate.retrieval import hybrid_runs
 from matcher.evaluate.sts import lexical_pair_scores, pair_scores, sample_pairs
-from matcher.search.fusion import CALIBRATION_FILE
+from matcher.search.fusion import CALIBRATION_FILE, Fusion
 
 FOLDERS = ("atec-paraphrase", "bq-paraphrase", "csl-keywords", "csl-title", "lcqmc-paraphrase",
            "policy-title")  # fmt: skip
@@ -83,8 +86,8 @@ def ndcg_for(rows: list, w: float) -> float:
     return float(np.mean(scores))
 
 
-def fit_platt(sts: dict[str, tuple], w: float, fold: int | None = None) -> LogisticRegression:
-    """Logistic regression of the 0/1 label on relevance, over the pooled binary STS pairs."""
+def binary_pairs(sts: dict[str, tuple], w: float, fold: int | None = None) -> tuple:
+    """(relevance, label) of the pooled 0/1 STS pairs (one half of them with `fold`)."""
     xs, ys = [], []
     for stem, (semantic, lexical, gold) in sts.items():
         if stem == "STS-B":
@@ -92,7 +95,28 @@ def fit_platt(sts: dict[str, tuple], w: float, fold: int | None = None) -> Logis
         keep = np.ones(len(gold), bool) if fold is None else (np.arange(len(gold)) % 2 == fold)
         xs.append(w * semantic[keep] + (1 - w) * lexical[keep])
         ys.append(gold[keep])
-    return LogisticRegression(C=100.0).fit(np.concatenate(xs)[:, None], np.concatenate(ys))
+    return np.concatenate(xs), np.concatenate(ys)
+
+
+def fit_map(relevance: np.ndarray, labels: np.ndarray, w: float, bins: int = 20) -> Fusion:
+    """The fusion with weight w and its confidence map fitted on (relevance, label) pairs."""
+    platt = LogisticRegression(C=100.0).fit(relevance[:, None], labels)
+    edges = np.quantile(relevance, np.linspace(0, 1, bins + 1))
+    which = np.clip(np.searchsorted(edges, relevance, side="right") - 1, 0, bins - 1)
+    used = [b for b in range(bins) if (which == b).any()]
+    centres = np.array([relevance[which == b].mean() for b in used])
+    rates = np.array([labels[which == b].mean() for b in used])
+    counts = np.array([(which == b).sum() for b in used])
+    isotonic = IsotonicRegression(y_min=1e-3, y_max=1 - 1e-3)
+    fitted = isotonic.fit(centres, rates, sample_weight=counts)
+    knots: list[tuple[float, float]] = []
+    for x, y in zip(centres, fitted.predict(centres), strict=True):
+        if not knots or y > knots[-1][1] + 1e-6:
+            knots.append((round(float(x), 5), round(float(y), 5)))
+    return Fusion(
+        encoder="", weight=w, slope=float(platt.coef_[0, 0]),
+        intercept=float(platt.intercept_[0]), calibrated=True, knots=tuple(knots),
+    )  # fmt: skip
 
 
 def held_out(sts: dict[str, tuple], w: float) -> tuple[np.ndarray, np.ndarray]:
@@ -100,14 +124,10 @@ def held_out(sts: dict[str, tuple], w: float) -> tuple[np.ndarray, np.ndarray]:
     fitted on the other half."""
     probs, labels = [], []
     for fold in (0, 1):
-        model = fit_platt(sts, w, fold)
-        for stem, (semantic, lexical, gold) in sts.items():
-            if stem == "STS-B":
-                continue
-            test = np.arange(len(gold)) % 2 != fold
-            z = (w * semantic[test] + (1 - w) * lexical[test])[:, None]
-            probs.append(model.predict_proba(z)[:, 1])
-            labels.append(gold[test])
+        fusion = fit_map(*binary_pairs(sts, w, fold), w)
+        relevance, gold = binary_pairs(sts, w, 1 - fold)
+        probs.append(fusion.confidence(relevance))
+        labels.append(gold)
     return np.concatenate(probs), np.concatenate(labels)
 
 
@@ -134,14 +154,14 @@ def reliability_plot(curves: dict[str, tuple[np.ndarray, np.ndarray]], path: Pat
     fig.savefig(path, dpi=120)
 
 
-def threshold_for(unions: dict[str, list], w: float, model: LogisticRegression) -> float:
+def threshold_for(unions: dict[str, list], w: float, fusion: Fusion) -> float:
     best = []
     for folder in PRODUCT_FOLDERS:
         for semantic, lexical, relevant, _, _ in unions[folder]:
             z = (w * semantic + (1 - w) * lexical)[relevant]
             best.append(z.max() if len(z) else -np.inf)
     z_keep = np.quantile(np.asarray(best), 1 - KEEP, method="lower")
-    return float(model.predict_proba([[z_keep]])[0, 1])
+    return float(fusion.confidence(np.array([z_keep]))[0])
 
 
 def calibrate(root: Path, dense: DenseVectors, name: str) -> dict:
@@ -154,13 +174,14 @@ def calibrate(root: Path, dense: DenseVectors, name: str) -> dict:
         objective = (np.mean(list(ndcg.values())) + np.mean(list(rho.values()))) / 2
         table.append((float(w), objective, ndcg, rho))
     w, objective, ndcg, rho = max(table, key=lambda row: row[1])
-    model = fit_platt(sts, w)
+    fusion = fit_map(*binary_pairs(sts, w), w)
     probs, labels = held_out(sts, w)
     ece, brier = expected_calibration_error(probs, labels), float(np.mean((probs - labels) ** 2))
     CURVES[dense.encoder(name).name] = (probs, labels)
     entry = {
-        "weight": w, "slope": float(model.coef_[0, 0]), "intercept": float(model.intercept_[0]),
-        "threshold": round(threshold_for(unions, w, model), 4),
+        "weight": w, "slope": fusion.slope, "intercept": fusion.intercept,
+        "knots": [list(knot) for knot in fusion.knots],
+        "threshold": round(threshold_for(unions, w, fusion), 4),
         "dev": {"objective": objective, "ndcg@10": ndcg, "spearman": rho,
                 "ece_held_out": ece, "brier_held_out": brier},
     }  # fmt: skip
