@@ -208,6 +208,9 @@ def test_sample_needs_read_back_their_stated_amount_and_term():
             continue
         facts = read_need_text(record["text"])
         read += facts.amount is not None
-        wrong += facts.amount is not None and facts.amount != record["amount"]
-        wrong += facts.term_months is not None and facts.term_months != record["term_months"]
+        # a share of sample needs leave amount / term empty (only in the text): nothing to compare
+        if record["amount"] is not None:
+            wrong += facts.amount is not None and facts.amount != record["amount"]
+        if record["term_months"] is not None:
+            wrong += facts.term_months is not None and facts.term_months != record["term_months"]
     assert read > 900 and wrong == 0

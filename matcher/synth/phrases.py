@@ -79,3 +79,85 @@ def clean(text: str) -> str:
         if text == before:
             break
     return text.strip("，；、 ")
+
+
+# Numbers the way people write them: Arabic or Chinese numerals, 万 / 亿, years for terms.
+
+_CN_DIGITS = "零一二三四五六七八九"
+
+
+def _cn_below_10k(n: int, leading: bool) -> str:
+    """Chinese numeral for 0 < n < 10,000 (「两千零五十」); `leading`: no group before it."""
+    out = []
+    zero = False
+    for unit, value in (("千", 1000), ("百", 100), ("十", 10), ("", 1)):
+        digit, n = divmod(n, value)
+        if digit == 0:
+            zero = bool(out)
+            continue
+        if zero:
+            out.append("零")
+            zero = False
+        if unit == "十" and digit == 1 and leading and not out:
+            out.append("十")
+        elif digit == 2 and unit in ("千", "百") and not out:
+            out.append("两" + unit)
+        else:
+            out.append(_CN_DIGITS[digit] + unit)
+    return "".join(out)
+
+
+def cn_int(n: int) -> str:
+    """An integer below 10^8 in Chinese numerals: 15 → 十五, 1050 → 一千零五十, 2000 → 两千."""
+    if n == 0:
+        return "零"
+    high, low = divmod(n, 10000)
+    if not high:
+        return _cn_below_10k(low, leading=True)
+    text = ("两" if high == 2 else _cn_below_10k(high, leading=True)) + "万"
+    if low:
+        text += ("零" if low < 1000 else "") + _cn_below_10k(low, leading=False)
+    return text
+
+
+def money_forms(wan: float) -> tuple[str, ...]:
+    """Every way a need may write an amount of `wan` 万元 (see `money_text`)."""
+    if wan != int(wan):
+        return (amount_text(wan), f"{wan:g}万")
+    w = int(wan)
+    if w >= 10000:
+        yi, rest = divmod(w, 10000)
+        arabic = amount_text(wan)
+        chinese = ("两" if yi == 2 else cn_int(yi)) + "亿"
+        if rest:
+            chinese += ("零" if rest < 1000 else "") + cn_int(rest) + "万"
+        return (arabic, arabic[:-1], chinese, chinese + "元")
+    return (f"{w}万元", f"{w}万", f"{cn_int(w)}万", f"{cn_int(w)}万元", f"{w * 10000}元")
+
+
+def money_text(rng: random.Random, wan: float) -> str:
+    """An amount in 万元 as users write it: 500万元, 500万, 五百万, 五百万元, 5000000元."""
+    forms = money_forms(wan)
+    if len(forms) == 5:
+        return forms[rng.choices(range(5), weights=(40, 22, 20, 14, 4), k=1)[0]]
+    return forms[rng.randrange(len(forms))]
+
+
+_YEARS = {12: ("一年", "1年"), 24: ("两年", "2年"), 36: ("三年", "3年"), 48: ("四年", "4年"),
+          60: ("五年", "5年"), 6: ("半年",), 18: ("一年半",), 30: ("两年半",)}  # fmt: skip
+
+
+def term_forms(months: int) -> tuple[str, ...]:
+    """Every way a need may write a term of `months` months (see `term_text`)."""
+    return (f"{months}个月", f"{cn_int(months)}个月", *_YEARS.get(months, ()))
+
+
+def term_text(rng: random.Random, months: int) -> str:
+    """A term as users write it: 12个月, 十二个月, 一年, 1年, 半年, 一年半."""
+    forms = term_forms(months)
+    return forms[rng.randrange(len(forms))]
+
+
+def number_text(rng: random.Random, n: int, chinese: float = 0.3) -> str:
+    """A count in Arabic or (with probability `chinese`) Chinese numerals."""
+    return cn_int(n) if rng.random() < chinese else str(n)

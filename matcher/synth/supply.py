@@ -1,5 +1,10 @@
 # ruff: noqa: E501  (Chinese prose literals: CJK characters count double width)
-"""The supply side in its own language: tech results (academic) and offers (supplier)."""
+"""The supply side in its own language: tech results (academic) and offers (supplier).
+
+Titles and abstracts pass through the topic's supply-side synonym map (`Wording.tech`),
+so one topic is written with several technical phrasings; none of them is the everyday
+wording needs use.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +16,13 @@ from matcher.synth.institutions import team_name, university_for
 from matcher.synth.lexicon import DISTRICT_FULL, PARKS, PROFILES, SURNAMES, located
 from matcher.synth.needs import PARTNER_BY_CHAIN, TECH_TOPICS
 from matcher.synth.partner_topics import PARTNER_TOPICS
+from matcher.synth.partner_wording import PARTNER_WORDING
 from matcher.synth.phrases import clean, pick, round_amount, two
+from matcher.synth.tech_wording import TECH_WORDING
 from matcher.synth.topics import TechTopic
 from matcher.types import CHAINS, DISTRICTS, TRANSFER_MODES, Offer, TechResult
+
+KEEP_SUPPLY_TERM = 0.6  # chance a technical term stays as the topic list writes it
 
 
 def tech_result_id(index: int) -> str:
@@ -75,7 +84,7 @@ def _abstract(rng: random.Random, topic: TechTopic, trl: int, modes: list[str]) 
         f"发表SCI论文{rng.randint(5, 30)}篇",
     ))  # fmt: skip
     transfer = "、".join(modes)
-    frame = rng.randrange(5)
+    frame = rng.randrange(8)
     if frame == 0:
         text = (
             f"针对{problem}，本成果{work}。{results}，{compare}。{maturity}。"
@@ -96,10 +105,25 @@ def _abstract(rng: random.Random, topic: TechTopic, trl: int, modes: list[str]) 
             f"成果简介：{work}。技术指标：{results}。成熟度：{maturity}。应用领域：{app}、{app2}。"
             f"转化方式：{transfer}。"
         )
-    else:
+    elif frame == 4:
         text = (
             f"本技术面向{app}，解决{anchor}难题。{work}，{results}。{ip}。{maturity}，"
             f"欢迎企业以{transfer}等方式合作。"
+        )
+    elif frame == 5:
+        text = (
+            f"【技术领域】{topic.field}，{anchor}。【技术方案】以{method}为核心，{work}。"
+            f"【技术指标】{results}。【成熟度】{maturity}。【知识产权】{ip}。"
+        )
+    elif frame == 6:
+        text = (
+            f"课题组长期从事{title2}研究。{problem}，为此{work}，并结合{method2}完成了系统验证，"
+            f"{results}。{maturity}，可在{app}、{app2}推广应用。"
+        )
+    else:
+        text = (
+            f"{app}中，{anchor}是制约产品性能的关键环节。本成果{work}，{compare}，{results}。"
+            f"{ip}。合作方式：{transfer}。"
         )
     return clean(text)
 
@@ -107,6 +131,7 @@ def _abstract(rng: random.Random, topic: TechTopic, trl: int, modes: list[str]) 
 def tech_results(seed: int, count: int) -> Iterator[tuple[TechResult, str]]:
     """`count` tech results spread over all tech topics, each with its topic key."""
     rng = random.Random(f"{seed}:tech_result")
+    words = random.Random(f"{seed}:tech_result:text")  # wording apart from the facts
     for index in range(count):
         topic = (
             TECH_TOPICS[index % len(TECH_TOPICS)]
@@ -116,12 +141,15 @@ def tech_results(seed: int, count: int) -> Iterator[tuple[TechResult, str]]:
         trl = rng.choices(range(1, 10), weights=(2, 4, 8, 12, 14, 16, 16, 16, 12), k=1)[0]
         modes = sorted(rng.sample(TRANSFER_MODES, rng.randint(1, 3)), key=TRANSFER_MODES.index)
         price = None if rng.random() < 0.2 else round_amount(rng.uniform(8, 60) * trl)
+        tech = TECH_WORDING[topic.key].tech
+        title = tech.apply(words, _title(words, topic), KEEP_SUPPLY_TERM)
+        abstract = tech.apply(words, _abstract(words, topic, trl, modes), KEEP_SUPPLY_TERM)
         result = TechResult(
             id=tech_result_id(index),
             university=university_for(rng, topic.field),
             team=team_name(rng, topic.field),
-            title=_title(rng, topic),
-            abstract=_abstract(rng, topic, trl, modes),
+            title=title,
+            abstract=abstract,
             field=topic.field,
             trl=trl,
             transfer_modes=modes,
@@ -148,9 +176,13 @@ def offer_text(rng: random.Random, topic_i: int, chain: str, district: str) -> s
     )
     tail = pick(rng, (f"联系人：{rng.choice(SURNAMES)}经理。", f"{metric_s}。", "可提供样品和报价。",
                       f"成立{rng.randint(3, 25)}年，口碑良好。", "支持小批量试单。", ""))  # fmt: skip
-    frame = rng.randrange(12)
+    frame = rng.randrange(16)
     texts = (
         lambda: f"{supply}，{metric_s}，服务范围覆盖{dfull}及全市。",
+        lambda: f"【主营】{item}、{item2}【能力】{metric_s}【资质】{cert}【说明】{supply}。",
+        lambda: f"我公司{supply}，配备专业技术团队，{metric_s}，{form}。",
+        lambda: f"可承接{item}业务：{supply}。{metric_s}，已服务{customer}等{chain}企业。",
+        lambda: f"{chain}配套服务商，{supply}，{metric_s}，{form}。{tail}",
         lambda: f"我司{supply}。{metric_s}，可为{chain}企业提供配套。{tail}",
         lambda: f"专业{item}服务商：{supply}，{metric_s}。{tail}",
         lambda: f"位于{located(district, park)}，{supply}，欢迎洽谈合作。{tail}",
@@ -163,18 +195,19 @@ def offer_text(rng: random.Random, topic_i: int, chain: str, district: str) -> s
         lambda: f"本企业{supply}，已为{customer}等客户服务多年，{metric_s}。",
         lambda: f"{supply}，交付周期短、价格有竞争力。{metric_s}。",
     )
-    return clean(texts[frame]())
+    return PARTNER_WORDING[topic.key].tech.apply(rng, clean(texts[frame]()), KEEP_SUPPLY_TERM)
 
 
 def offers(seed: int, count: int, population: Population) -> Iterator[tuple[Offer, str]]:
     """`count` offers by existing enterprises, each on a partner topic of its chain."""
     rng = random.Random(f"{seed}:offer")
+    words = random.Random(f"{seed}:offer:text")  # wording apart from who offers what
     size = len(population)
     for index in range(count):
         firm = rng.randrange(size)
         chain = CHAINS[population.chain[firm]]
         topic_i = pick(rng, PARTNER_BY_CHAIN[chain])
-        text = offer_text(rng, topic_i, chain, DISTRICTS[population.district[firm]])
+        text = offer_text(words, topic_i, chain, DISTRICTS[population.district[firm]])
         yield (
             Offer(id=offer_id(index), enterprise_id=enterprise_id(firm), text=text),
             PARTNER_TOPICS[topic_i].key,
