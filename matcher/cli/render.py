@@ -28,7 +28,10 @@ CHECK_MARKS = {
 
 
 def parts_text(parts: dict[str, float]) -> str:
-    return " ".join(f"{PART_LABELS.get(name, name)} {value:.2f}" for name, value in parts.items())
+    """The labelled score parts; other pair features (supply_bank, demand_tier …) stay in JSON."""
+    return " ".join(
+        f"{PART_LABELS[name]} {value:.2f}" for name, value in parts.items() if name in PART_LABELS
+    )
 
 
 def print_recommendations(console: Console, title: str, results: Sequence[Recommendation]) -> None:
