@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 from datetime import date, timedelta
+from functools import lru_cache
 
 CLEANUPS: tuple[tuple[str, str], ...] = (
     ("，，", "，"), ("。。", "。"), ("，。", "。"), ("；。", "。"),
@@ -107,6 +108,7 @@ def _cn_below_10k(n: int, leading: bool) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=65536)
 def cn_int(n: int) -> str:
     """An integer below 10^8 in Chinese numerals: 15 → 十五, 1050 → 一千零五十, 2000 → 两千."""
     if n == 0:
@@ -120,6 +122,7 @@ def cn_int(n: int) -> str:
     return text
 
 
+@lru_cache(maxsize=65536)
 def money_forms(wan: float) -> tuple[str, ...]:
     """Every way a need may write an amount of `wan` 万元 (see `money_text`)."""
     if wan != int(wan):
