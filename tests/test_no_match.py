@@ -74,7 +74,11 @@ def test_a_sensible_tech_need_is_a_match_at_rank_one(recommender, threshold):
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("锂电池热管理和散热技术", "T1"), ("机器视觉表面缺陷检测", "T2"), ("高油酸花生压榨工艺", "T3")],
+    [
+        ("锂电池热管理和散热技术", "T1"),
+        ("机器视觉表面缺陷检测", "T2"),
+        ("高油酸花生压榨工艺", "T3"),
+    ],
 )
 def test_sensible_free_texts_match_their_record(recommender, threshold, text, expected):
     top = recommender.for_text(text, kind="tech", k=3)[0]
@@ -88,7 +92,9 @@ def test_an_unrelated_text_gets_results_back_all_weak(recommender, threshold, te
     assert {r.id for r in results} == {t.id for t in TECH_RESULTS}  # nothing dropped
     assert [r.match for r in results] == [False] * len(results)
     assert all(r.confidence < threshold for r in results)
-    assert all(any(reason.endswith("（弱相关，仅供参考）") for reason in r.reasons) for r in results)
+    assert all(
+        any(reason.endswith("（弱相关，仅供参考）") for reason in r.reasons) for r in results
+    )
 
 
 def test_an_unrelated_partner_need_is_weak_too(recommender):

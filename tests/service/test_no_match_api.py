@@ -97,7 +97,9 @@ def test_openapi_documents_confidence_and_match(spec):
     schema = spec["components"]["schemas"]["RecommendationPublic"]
     props = schema["properties"]
     assert {"confidence", "match"} <= set(schema["required"])
-    assert props["confidence"]["type"] == "number" and "置信度" in props["confidence"]["description"]
+    assert (
+        props["confidence"]["type"] == "number" and "置信度" in props["confidence"]["description"]
+    )
     assert props["match"]["type"] == "boolean"
     assert "匹配" in props["match"]["description"] and "弱相关" in props["match"]["description"]
     for path, method in (("/api/needs/{need_id}/recommendations", "get"),
