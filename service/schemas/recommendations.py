@@ -49,6 +49,8 @@ class RecommendationPublic(BaseModel):
         None, description="匹配到的记录：反向名单中为企业的需求编号，合作推荐中为供给方企业编号"
     )
     confidence: float = Field(
+        ge=0,
+        le=1,
         description="文本匹配置信度（0–1，已在评测数据上校准，可理解为“确实相关”的概率）",
         examples=[0.82],
     )

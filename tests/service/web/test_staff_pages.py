@@ -82,8 +82,9 @@ def test_need_detail_shows_recommendations_with_reasons(login):
     expect(page.locator("h1")).to_have_text("技术需求")
     first = page.locator("#recommendations .result").first
     expect(first.locator(".result-title")).to_contain_text("基于相变材料的动力锂电池热管理系统")
-    expect(first.locator(".score")).to_have_text(re.compile(r"^\d\.\d{3}$"))
-    expect(first.locator(".parts")).to_contain_text("综合相关度")
+    expect(first.locator(".score")).to_have_text(re.compile(r"^[01]\.\d{2}$"))  # the confidence
+    expect(first.locator(".verdict")).to_have_text(re.compile(r"^(匹配|弱相关)$"))
+    expect(first.locator(".parts")).to_contain_text("匹配置信度")
     expect(first.locator(".parts")).to_contain_text("产业链一致")
     expect(first.locator(".reasons")).to_contain_text("共同关键词")
     expect(first.locator(".reasons")).to_contain_text("技术成熟度TRL 6")
