@@ -160,10 +160,13 @@ def read_amount(text: str) -> float | None:
         if nxt and _RANGE_JOIN.fullmatch(text[match.end() : nxt.start()]):
             continue  # the lower end of 「300万到500万」
         prefix = _clause_before(text, match.start())
-        number = parse_number(match["num"])
-        if number is None or _NOT_NEED.search(prefix):
+        number, unit = match["num"], match["unit"]
+        if "亿" in number and unit.startswith("万"):  # 「两亿零五百万」: one numeral with its 万
+            number, unit = number + "万", "元"
+        value = parse_number(number)
+        if value is None or _NOT_NEED.search(prefix):
             continue
-        amount = number * _unit_value(match["unit"])
+        amount = value * _unit_value(unit)
         if amount >= MIN_AMOUNT:
             found.append((round(amount, 4), bool(_NEED_WORDS.search(prefix))))
     preferred = [amount for amount, needed in found if needed]

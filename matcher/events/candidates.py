@@ -10,8 +10,8 @@ the demand side wants) and every supply item searches the event's needs (whom th
 side wants). Each side's preference is the mean of the pair's calibrated confidence and
 its relative standing among that side's own candidates (1 = its best option); a pair's
 reciprocal score is the harmonic mean of the two preferences, so both must want it. Only
-pairs the engine calls a match are proposed (the same threshold as recommendations);
-finance pairs must also fail none of the product's eligibility rules (a rule the need or
+pairs the engine calls a match are proposed (the same threshold as recommendations), but a
+need with no match gets its closest option, marked weak; finance pairs must also fail none of the product's eligibility rules (a rule the need or
 enterprise does not answer is shown as to be verified, never as passed).
 """
 
@@ -27,6 +27,7 @@ from matcher.embed.base import Encoder, query_side
 from matcher.embed.cache import EmbeddingCache, encode_with_cache
 from matcher.events.model import EventPlan, Meeting
 from matcher.explain import snippet
+from matcher.index.builder import build_indexes
 from matcher.recommend import TARGET_KIND
 from matcher.retrieve import Retriever
 from matcher.search.engine import Hit, HybridSearch, build_search
@@ -34,6 +35,7 @@ from matcher.types import Enterprise, FinanceProduct, Need, Record
 from matcher.workspace import Workspace
 
 EVENT_NEED_KINDS = {"industry": ("tech", "partner"), "finance": ("finance",)}
+EVENT_KINDS = ("need", "tech_result", "finance_product", "offer")
 SUPPLY_LABELS = {"tech_result": "科技成果", "finance_product": "金融产品", "offer": "供给"}
 
 
@@ -108,14 +110,27 @@ def _preferences(
     return prefs
 
 
+def _proposed(wanted: dict[str, tuple[float, Hit]]) -> list[str]:
+    """The supply items a need is proposed to meet: its matches, or else its closest one.
+
+    As in recommendations, a need with no match still gets its closest option, marked weak
+    in the meeting's reasons, rather than nothing.
+    """
+    matches = [supply_id for supply_id, (_, hit) in wanted.items() if hit.match]
+    if matches or not wanted:
+        return matches
+    return [max(wanted, key=lambda supply_id: wanted[supply_id][0])]
+
+
 def candidate_meetings(
     plan: EventPlan, workspace: Workspace, encoder: Encoder, per_item: int = 30
 ) -> list[Meeting]:
     """Scored candidate meetings (demand owner `a`, supply owner `b`), best item pair kept.
 
-    The workspace's indexes must be built (`matcher index`); `encoder` is the one they
-    were built with.
+    The indexes the event searches are brought up to date first (nothing is embedded
+    again when they are fresh); `encoder` is the workspace's.
     """
+    build_indexes(workspace, EVENT_KINDS, progress=False, encoder=encoder)
     needs, supplies = event_items(plan, workspace)
     if not needs or not supplies:
         return []
@@ -139,9 +154,10 @@ def candidate_meetings(
         )
         wanted_by = {item.record.id: row for item, row in zip(supply, backward, strict=True)}
         for need_item, wanted in zip(demand, forward, strict=True):
-            for supply_id, (demand_pref, hit) in wanted.items():
+            for supply_id in _proposed(wanted):
+                demand_pref, hit = wanted[supply_id]
                 back = wanted_by[supply_id].get(need_item.record.id)
-                if back is None or not hit.match:
+                if back is None:
                     continue
                 meeting = _meeting(plan, workspace, need_item, by_id[supply_id], demand_pref,
                                    back[0], hit)  # fmt: skip
@@ -176,6 +192,8 @@ def _meeting(
         if any_failed(checks):
             return None
         reasons.append(f"金融产品：{checks_summary(checks)}")
+    if not hit.match:
+        reasons.append(f"文本匹配度{hit.confidence:.2f}，弱相关：该需求没有更合适的对象，仅供参考")
     reasons.append(f"双方意愿：需求方{demand_pref:.2f}，供给方{supply_pref:.2f}")
     score = 2 * demand_pref * supply_pref / (demand_pref + supply_pref)
     parts = {

