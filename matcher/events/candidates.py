@@ -11,8 +11,9 @@ side wants). Each side's preference is the mean of the pair's calibrated confide
 its relative standing among that side's own candidates (1 = its best option); a pair's
 reciprocal score is the harmonic mean of the two preferences, so both must want it. Only
 pairs the engine calls a match are proposed (the same threshold as recommendations), but a
-need with no match gets its closest option, marked weak; finance pairs must also fail none of the product's eligibility rules (a rule the need or
-enterprise does not answer is shown as to be verified, never as passed).
+need with no match gets its closest option, marked weak; finance pairs must also fail
+none of the product's eligibility rules (a rule the need or enterprise does not answer is
+shown as to be verified, never as passed).
 """
 
 from __future__ import annotations
