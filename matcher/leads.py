@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from matcher.eligibility import any_failed, checks_summary, product_checks
 from matcher.explain import snippet
-from matcher.pair_features import pair_features
+from matcher.pair_features import pair_features, rules_feature
 from matcher.recommend import Recommender, Scored, rank, scored, text_features, text_reasons
 from matcher.retrieve import Candidate
 from matcher.types import (
@@ -90,8 +90,7 @@ def leads_for_product(
             continue
         item = _lead(recommender, need, enterprise, candidate, product)
         item.checks = checks
-        if checks:
-            item.features["rules"] = sum(c.passed for c in checks) / len(checks)
+        item.features.update(rules_feature(checks))
         item.reasons.append(checks_summary(checks))
         found.append(item)
     return rank(_best_per_enterprise(found), recommender.ranker, "enterprise", k)

@@ -10,7 +10,8 @@ means the same thing on every path:
   result's field mapped to the chains it serves; an offering enterprise's own chain);
 - `district`, `distance_km`: the same district, and the distance between the two sides'
   districts (enterprise suppliers only);
-- tiers, sizes, `supply_university`, `supply_bank`; `amount_fit`, `term_fit` for products.
+- tiers, sizes, `supply_university`, `supply_bank`; `amount_fit`, `term_fit` for products,
+  and `rules` (`rules_feature`: the share of its eligibility checks that passed).
 
 A feature that does not apply to a pair is left out of its dict.
 """
@@ -18,10 +19,10 @@ A feature that does not apply to a pair is left out of its dict.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from matcher.need_text import complete_need
-from matcher.types import Enterprise, FinanceProduct, Need, Offer, Record, TechResult
+from matcher.types import Enterprise, FinanceProduct, Need, Offer, Record, RuleCheck, TechResult
 
 TIER_LEVEL = {"创新型中小企业": 1, "专精特新": 2, "小巨人": 3}
 SIZE_LEVEL = {"微型": 0, "小型": 1, "中型": 2, "大型": 3}
@@ -85,6 +86,11 @@ def serves_chain(supply: Record, demand: Enterprise, supplier: Enterprise | None
     if supplier is not None:
         return supplier.chain == demand.chain
     return False
+
+
+def rules_feature(checks: Sequence[RuleCheck]) -> dict[str, float]:
+    """`rules`: the share of a product's eligibility checks that passed (none when no rules)."""
+    return {"rules": sum(c.passed for c in checks) / len(checks)} if checks else {}
 
 
 def pair_features(

@@ -18,7 +18,7 @@ from matcher.eligibility import (
     subject_values,
 )
 from matcher.explain import keyword_reason
-from matcher.pair_features import TEXT_FEATURES, pair_features
+from matcher.pair_features import TEXT_FEATURES, pair_features, rules_feature
 from matcher.rank import BaselineRanker, Ranker
 from matcher.retrieve import Candidate, Retriever
 from matcher.types import (
@@ -234,8 +234,7 @@ class Recommender:
         checks = product_checks(product, enterprise, need, self.today)
         if any_failed(checks):
             return None
-        if checks:
-            features["rules"] = sum(c.passed for c in checks) / len(checks)
+        features.update(rules_feature(checks))
         reasons.append(checks_summary(checks))
         return scored(product, candidate, features, reasons, checks)
 
