@@ -23,8 +23,7 @@ from pathlib import Path
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-from matcher.embed.cache import EmbeddingCache, encode_with_cache
-from matcher.events.candidates import candidate_meetings, event_items
+from matcher.events.candidates import candidate_meetings, event_items, refresh_event_indexes
 from matcher.events.model import Event, EventPlan, Meeting, Participant, make_slots
 from matcher.events.pairing import Pair, PairingProblem, solve
 from matcher.events.schedule import max_degree, schedule
@@ -104,9 +103,8 @@ def main() -> None:
         event=event, participants=participants(workspace, args.participants, args.meetings)
     )
     encoder = workspace_encoder(workspace)
-    needs, supplies = event_items(plan, workspace)  # warm the embedding cache (one-off)
-    cache = EmbeddingCache(workspace.cache_dir, encoder.name)
-    encode_with_cache(encoder, [i.text for i in needs + supplies], cache, progress=True)
+    needs, supplies = event_items(plan, workspace)
+    refresh_event_indexes(workspace, encoder, progress=True)  # build the indexes (one-off)
 
     start = time.perf_counter()
     candidates = candidate_meetings(plan, workspace, encoder)

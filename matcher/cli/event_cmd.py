@@ -16,6 +16,7 @@ from matcher.cli.app import JsonOption, WorkspaceOption, app
 from matcher.cli.errors import exit_on_user_error
 from matcher.cli.import_cmd import print_problems
 from matcher.errors import IngestError, MatcherError
+from matcher.events.candidates import refresh_event_indexes
 from matcher.events.export import export_all
 from matcher.events.model import EVENT_KIND_LABELS, Event, EventKind, EventPlan, make_slots
 from matcher.events.participants import (
@@ -128,7 +129,9 @@ def add(
 def pair(event_id: EventArg, workspace: WorkspaceOption = DEFAULT_WORKSPACE) -> None:
     ws = open_workspace(workspace)
     started = clock.perf_counter()
-    plan = pair_event(load_plan(ws, event_id), ws, workspace_encoder(ws))
+    encoder = workspace_encoder(ws)
+    refresh_event_indexes(ws, encoder)
+    plan = pair_event(load_plan(ws, event_id), ws, encoder)
     save_plan(ws, plan)
     console.print(
         f"配对完成：{len(plan.meetings)} 场会谈，总分 {plan.objective:.2f}，"

@@ -111,6 +111,11 @@ def _preferences(
     return prefs
 
 
+def refresh_event_indexes(workspace: Workspace, encoder: Encoder, progress: bool = False) -> None:
+    """Bring the indexes event candidates search up to date (nothing is re-embedded if fresh)."""
+    build_indexes(workspace, EVENT_KINDS, progress=progress, encoder=encoder)
+
+
 def _proposed(wanted: dict[str, tuple[float, Hit]]) -> list[str]:
     """The supply items a need is proposed to meet: its matches, or else its closest one.
 
@@ -128,10 +133,9 @@ def candidate_meetings(
 ) -> list[Meeting]:
     """Scored candidate meetings (demand owner `a`, supply owner `b`), best item pair kept.
 
-    The indexes the event searches are brought up to date first (nothing is embedded
-    again when they are fresh); `encoder` is the workspace's.
+    The indexes of `EVENT_KINDS` must be fresh (the service keeps them so; the CLI and the
+    simulator call `refresh_event_indexes` first); `encoder` is the workspace's.
     """
-    build_indexes(workspace, EVENT_KINDS, progress=False, encoder=encoder)
     needs, supplies = event_items(plan, workspace)
     if not needs or not supplies:
         return []

@@ -36,6 +36,7 @@ from tqdm import tqdm
 
 from matcher.embed.base import Encoder
 from matcher.errors import MatcherError
+from matcher.events.candidates import refresh_event_indexes
 from matcher.events.model import Event, EventKind, EventPlan, Meeting, make_slots
 from matcher.events.participants import participant_for
 from matcher.events.planner import pair_event, schedule_event
@@ -405,11 +406,12 @@ def simulate_outcomes(
     """Play the simulated half year on `workspace` and record every outcome (DEMO DATA ONLY).
 
     `small` runs four small events (for tests and quick notebooks). The workspace must hold
-    the sample data (`matcher import data/sample`); event candidates bring the indexes
-    they search up to date.
+    the sample data (`matcher import data/sample`); the indexes event candidates search are
+    brought up to date first.
     """
     specs, targets = (SMALL_EVENTS, SMALL_TARGETS) if small else (DEFAULT_EVENTS, DEFAULT_TARGETS)
     encoder = encoder or workspace_encoder(workspace)
+    refresh_event_indexes(workspace, encoder, progress)
     plans = plan_events(workspace, specs, encoder, seed, progress)
     simulation = draw_stages(workspace, plans, targets, seed)
     meeting_steps, finance_steps = timeline(workspace, simulation, seed)
