@@ -39,15 +39,17 @@ def hybrid_runs(
     query_ids: Sequence[str],
     dense: DenseVectors,
     channel: Channel,
-    hybrid_weight: float | None = None,
-    match_threshold: float | None = None,
+    fusion: Fusion | None = None,
     candidates: int = 100,
 ) -> list[list[Hit]]:
-    """Every judged query's hits (the whole candidate union, best first) from the engine."""
+    """Every judged query's hits (the whole candidate union, best first) from the engine.
+
+    `fusion` defaults to the one the system serves with (`system_fusion`).
+    """
     assert channel.dense is not None
     doc_ids, doc_texts = list(data.corpus), list(data.corpus.values())
     query_texts = [data.queries[q] for q in query_ids]
-    fusion = system_fusion(dense, channel, hybrid_weight, match_threshold)
+    fusion = fusion or system_fusion(dense, channel)
     engine = build_search(
         doc_ids, dense.encode(channel.dense, doc_texts), doc_texts, fusion, candidates
     )
@@ -83,15 +85,13 @@ def evaluate_retrieval(
         channel = parse_channel(name)
         extra: dict = {"match_kept": None, "no_match_flagged": None, "flagged_at_90": None}
         if channel.dense is not None and channel.lexical:
-            hits = hybrid_runs(
-                data, query_ids, dense, channel, hybrid_weight, match_threshold, candidates
-            )
+            fusion = system_fusion(dense, channel, hybrid_weight, match_threshold)
+            hits = hybrid_runs(data, query_ids, dense, channel, fusion, candidates)
             ranked = [[hit.id for hit in found[:DEPTH]] for found in hits]
             scored = {
                 q: [(hit.id, hit.confidence) for hit in found]
                 for q, found in zip(query_ids, hits, strict=True)
             }
-            fusion = system_fusion(dense, channel, hybrid_weight, match_threshold)
             extra = no_match_metrics(scored, data.qrels, fusion.threshold)
         else:
             if channel.dense is None:
