@@ -81,6 +81,7 @@ class RecordRow(Base):
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
     content_hash: Mapped[str] = mapped_column(String(32))
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    version: Mapped[int] = mapped_column(Integer, server_default="1")  # bumped by every change
 
     @classmethod
     def row_of(cls, record: Record, now: datetime) -> dict[str, Any]:
@@ -247,6 +248,7 @@ class EventRow(Base):
     published: Mapped[bool] = mapped_column(Boolean, index=True)
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    version: Mapped[int] = mapped_column(Integer, server_default="1")  # bumped by every save
 
 
 # An outcome id joins an event id and two participant ids (`EV1|E1|U:青岛大学`) or an
@@ -271,6 +273,7 @@ class MeetingOutcomeRow(Base):
     next_follow_up: Mapped[date | None] = mapped_column(Date, index=True)
     updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     updated_by: Mapped[str] = mapped_column(String)
+    version: Mapped[int] = mapped_column(Integer, server_default="1")  # bumped by every change
 
 
 class FinanceOutcomeRow(Base):
@@ -289,6 +292,7 @@ class FinanceOutcomeRow(Base):
     next_follow_up: Mapped[date | None] = mapped_column(Date, index=True)
     updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     updated_by: Mapped[str] = mapped_column(String)
+    version: Mapped[int] = mapped_column(Integer, server_default="1")  # bumped by every change
 
 
 class OutcomeChangeRow(Base):
@@ -306,3 +310,26 @@ class OutcomeChangeRow(Base):
     old: Mapped[str | None] = mapped_column(Text)
     new: Mapped[str | None] = mapped_column(Text)
     correction: Mapped[bool] = mapped_column(Boolean)
+
+
+class JobRow(Base):
+    """A background job (index rebuild, import, pairing, scheduling) and its progress; any
+    worker can read it, the one that runs it updates it."""
+
+    __tablename__ = "jobs"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    target: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16), index=True)  # queued|running|done|failed
+    done: Mapped[int] = mapped_column(Integer)
+    total: Mapped[int | None] = mapped_column(Integer)
+    message: Mapped[str] = mapped_column(Text)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    error: Mapped[str | None] = mapped_column(Text)
+    actor_key_id: Mapped[int | None] = mapped_column(Integer)
+    worker: Mapped[str | None] = mapped_column(String)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    started_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
