@@ -18,6 +18,7 @@ from matcher.synth.generate import (
     EVAL_MAX_ENTERPRISES,
     EVAL_SETS,
     generate,
+    province_scale,
 )
 from matcher.types import KIND_LABELS
 
@@ -33,12 +34,21 @@ def generate_command(
     enterprises: Annotated[
         int, typer.Option("--enterprises", "-n", min=1, help="企业数量，其他类型按比例生成")
     ] = DEFAULT_ENTERPRISES,
+    scale: Annotated[
+        float | None,
+        typer.Option(
+            "--scale",
+            help="按全省规模的比例生成（代替 --enterprises）：1 即企业、需求、供给各 100 万，"
+            "科技成果 10 万，金融产品与政策各 1 万；0.01 为其百分之一",
+        ),
+    ] = None,
     seed: Annotated[
         int, typer.Option("--seed", help="随机种子：相同种子与规模生成完全相同的文件")
     ] = DEFAULT_SEED,
     as_json: JsonOption = False,
 ) -> None:
-    counts = generate(out, enterprises=enterprises, seed=seed, progress=not as_json)
+    sizes = None if scale is None else province_scale(scale)
+    counts = generate(out, enterprises, seed=seed, progress=not as_json, sizes=sizes)
     if as_json:
         typer.echo(json.dumps(counts, ensure_ascii=False))
         return
@@ -50,7 +60,7 @@ def generate_command(
         table.add_row(KIND_LABELS[kind], f"{kind}.jsonl", f"{count:,}")
     table.add_row("合计", "", f"{sum(counts.values()):,}", style="bold")
     console.print(table)
-    if enterprises <= EVAL_MAX_ENTERPRISES:
+    if counts["enterprise"] <= EVAL_MAX_ENTERPRISES:
         folders = "、".join(f"eval/{name}" for name in EVAL_SETS)
         console.print(f"检索评测集：{folders}（可用 matcher evaluate --retrieval 评测）")
     else:

@@ -29,6 +29,16 @@ DEFAULT_SEED = 20251125
 DEFAULT_ENTERPRISES = 2000
 EVAL_MAX_ENTERPRISES = 20_000
 EVAL_SETS = ("tech-need", "partner-need")
+# The province-wide data set (`--scale 1`); smaller scales take a fraction of every kind.
+PROVINCE_SCALE: dict[str, int] = {
+    "enterprise": 1_000_000,
+    "need": 1_000_000,
+    "tech_result": 100_000,
+    "finance_product": 10_000,
+    "policy": 10_000,
+    "offer": 1_000_000,
+}
+MAX_SCALE = 9.0  # ids have seven digits: at most 9,999,999 enterprises, needs and offers
 
 
 def scale(enterprises: int) -> dict[str, int]:
@@ -41,6 +51,13 @@ def scale(enterprises: int) -> dict[str, int]:
         "policy": max(300, min(10_000, enterprises // 6)),
         "offer": enterprises // 2 + enterprises // 20,
     }
+
+
+def province_scale(fraction: float) -> dict[str, int]:
+    """Counts per kind for `fraction` of the province-wide data set (at least one of each)."""
+    if not 0 < fraction <= MAX_SCALE:
+        raise MatcherError(f"规模比例应大于 0 且不超过 {MAX_SCALE:g}，实际为 {fraction:g}")
+    return {kind: max(1, round(count * fraction)) for kind, count in PROVINCE_SCALE.items()}
 
 
 def record_line(record: Record) -> str:
@@ -107,14 +124,19 @@ def generate(
     enterprises: int = DEFAULT_ENTERPRISES,
     seed: int = DEFAULT_SEED,
     progress: bool = True,
+    sizes: dict[str, int] | None = None,
 ) -> dict[str, int]:
-    """Write the six record files (and eval sets up to 20,000 enterprises); counts per kind."""
-    if enterprises < 1:
-        raise MatcherError(f"企业数量必须为正整数，实际为 {enterprises}")
+    """Write the six record files (and eval sets up to 20,000 enterprises); counts per kind.
+
+    `sizes` (e.g. `province_scale(0.01)`) sets every kind's count instead of deriving them
+    from `enterprises`.
+    """
+    counts = scale(enterprises) if sizes is None else {kind: sizes[kind] for kind in KIND_LABELS}
+    if counts["enterprise"] < 1:
+        raise MatcherError(f"企业数量必须为正整数，实际为 {counts['enterprise']}")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    counts = scale(enterprises)
-    with_eval = enterprises <= EVAL_MAX_ENTERPRISES
+    with_eval = counts["enterprise"] <= EVAL_MAX_ENTERPRISES
     tech_q, tech_c, partner_q, partner_c = (_Labelled(with_eval) for _ in range(4))
 
     def tagged_needs(maker: EnterpriseMaker) -> Iterator[Record]:
