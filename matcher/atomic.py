@@ -1,4 +1,5 @@
-"""Atomic file writes: write to a temporary file in the same folder, then rename."""
+"""Atomic file writes (write to a temporary file in the same folder, then rename), and one
+writer at a time per folder."""
 
 from __future__ import annotations
 
@@ -7,6 +8,11 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: no advisory lock
+    fcntl = None  # type: ignore[assignment]
 
 
 @contextlib.contextmanager
@@ -28,3 +34,14 @@ def write_text_atomic(target: Path, text: str) -> None:
     """Replace `target` with `text` (UTF-8) atomically."""
     with atomic_path(target) as tmp:
         tmp.write_text(text, encoding="utf-8")
+
+
+@contextlib.contextmanager
+def folder_lock(folder: Path) -> Iterator[None]:
+    """One writer at a time in `folder`, across threads and processes (an advisory lock on
+    `folder/.lock` where the OS has one)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / ".lock").open("a") as handle:
+        if fcntl is not None:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        yield

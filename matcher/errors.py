@@ -21,3 +21,27 @@ class NotFoundError(MatcherError):
 
 class IndexMismatchError(MatcherError):
     """An index on disk does not match the data or the encoder; rebuild it."""
+
+
+CONFLICT_MESSAGE = "数据已被他人修改，请刷新后重试"
+
+
+class VersionConflict(MatcherError):
+    """A write stated the version it read, and the stored version has moved on (or the thing
+    is gone); nothing was written. `what` names it (e.g. 需求「N1」); `current` is the stored
+    version now (None: deleted), `expected` the one the writer read."""
+
+    def __init__(self, what: str, current: int | None, expected: int) -> None:
+        self.what = what
+        self.current = current
+        self.expected = expected
+        super().__init__(f"{CONFLICT_MESSAGE}：{self.reason}")
+
+    @property
+    def reason(self) -> str:
+        """What changed, without the advice, e.g. 需求「N1」已被他人修改（现为第 4 版……）."""
+        if self.current is None:
+            return f"{self.what}已被他人删除（提交的是第 {self.expected} 版）"
+        if self.expected == 0:
+            return f"{self.what}已被他人创建（现为第 {self.current} 版）"
+        return f"{self.what}已被他人修改（现为第 {self.current} 版，提交的是第 {self.expected} 版）"

@@ -4,13 +4,15 @@ Semantics match the JSONL store (shared `count_changes` and `records_fingerprint
 that `load` returns records in id order (SQL keeps no insertion order). Every write bumps
 the kind's row in `kind_versions` in the same transaction; `load` keeps the records of
 each kind in memory and reloads them only when that version moved, so several stores
-(processes) over one database stay consistent.
+(processes) over one database stay consistent. Each row has its own version too, one more on
+every change; a write that states the versions it read (`expected`) compares them under the
+kind's lock and, when one moved on, raises `VersionConflict` and writes nothing.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +20,7 @@ from sqlalchemy import ColumnElement, Connection, Engine, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from matcher.errors import MatcherError, NotFoundError
-from matcher.store import UpsertSummary, count_changes, records_fingerprint
+from matcher.store import UpsertSummary, check_versions, count_changes, records_fingerprint
 from matcher.types import KIND_LABELS, MODELS, RECORD_KINDS, Record
 from storage.models import (
     RECORD_ROWS,
@@ -80,19 +82,31 @@ class SqlRecordStore:
         return self._fresh(kind).records
 
     def get(self, kind: str, record_id: str) -> Record:
+        return self.get_versioned(kind, record_id)[0]
+
+    def get_versioned(self, kind: str, record_id: str) -> tuple[Record, int]:
+        """One record and its row version; `NotFoundError` when absent."""
         row = _row_class(kind)
         with self.engine.connect() as connection:
-            data = connection.scalar(select(row.data).where(row.id == record_id))
-        if data is None:
+            found = connection.execute(
+                select(row.data, row.version).where(row.id == record_id)
+            ).first()
+        if found is None:
             raise NotFoundError(f"找不到{KIND_LABELS[kind]}「{record_id}」")
-        return MODELS[kind].model_validate(data)
+        return MODELS[kind].model_validate(found.data), found.version
 
-    def upsert(self, kind: str, records: Iterable[Record]) -> UpsertSummary:
-        """Insert or replace records by id in one transaction (all or nothing)."""
+    def upsert(
+        self, kind: str, records: Iterable[Record], expected: Mapping[str, int] | None = None
+    ) -> UpsertSummary:
+        """Insert or replace records by id in one transaction (all or nothing); a changed
+        row's version goes up by one. With `expected` (id → version read), `VersionConflict`
+        and nothing written when any of those rows has another version or is gone."""
         row = _row_class(kind)
         batch = list(records)
         with self.engine.connect() as connection:
             version = self._bump(connection, kind)  # also locks the kind against other writers
+            if expected:
+                self._check_versions(connection, kind, expected)
             cached = self._cache.get(kind)
             base = cached.records if cached and cached.version == version - 1 else None
             current = base if base is not None else self._fetch(connection, kind, batch)
@@ -115,13 +129,18 @@ class SqlRecordStore:
             self._store_cache(kind, _Cached(version, merged), previous=version - 1)
         return summary
 
-    def delete(self, kind: str, ids: Iterable[str]) -> int:
-        """Delete records by id in one transaction; returns how many existed."""
+    def delete(
+        self, kind: str, ids: Iterable[str], expected: Mapping[str, int] | None = None
+    ) -> int:
+        """Delete records by id in one transaction; returns how many existed. With `expected`,
+        `VersionConflict` and nothing deleted when any of those rows has another version."""
         row = _row_class(kind)
         wanted = list(dict.fromkeys(ids))
         removed = 0
         with self.engine.connect() as connection:
             version = self._bump(connection, kind)
+            if expected:
+                self._check_versions(connection, kind, expected)
             for chunk in _chunks(wanted):
                 removed += connection.execute(
                     row.__table__.delete().where(row.id.in_(chunk))
@@ -246,6 +265,16 @@ class SqlRecordStore:
         return current
 
     @staticmethod
+    def _check_versions(connection: Connection, kind: str, expected: Mapping[str, int]) -> None:
+        """Compare the rows' versions (locked until the transaction ends) with `expected`."""
+        row = RECORD_ROWS[kind]
+        current: dict[str, int] = {}
+        for chunk in _chunks(sorted(expected)):
+            query = select(row.id, row.version).where(row.id.in_(chunk)).with_for_update()
+            current.update((found.id, found.version) for found in connection.execute(query))
+        check_versions(kind, expected, current)
+
+    @staticmethod
     def _version(connection: Connection, kind: str) -> int:
         query = select(KindVersion.version).where(KindVersion.kind == kind)
         return connection.scalar(query) or 0
@@ -265,9 +294,10 @@ class SqlRecordStore:
 
     def _upsert_statement(self, row: type[RecordRow]) -> Any:
         statement = self._dialect_insert()(row)
-        columns = [c.name for c in row.__table__.columns if c.name != "id"]
+        columns = [c.name for c in row.__table__.columns if c.name not in ("id", "version")]
+        replaced: dict[str, Any] = {name: statement.excluded[name] for name in columns}
         return statement.on_conflict_do_update(
-            index_elements=[row.id], set_={name: statement.excluded[name] for name in columns}
+            index_elements=[row.id], set_={**replaced, "version": row.version + 1}
         )
 
     def _dialect_insert(self) -> Any:

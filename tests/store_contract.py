@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from matcher.errors import NotFoundError
+from matcher.errors import NotFoundError, VersionConflict
 from matcher.types import Need, Offer
 from tests.conftest import make_enterprise
 
@@ -56,3 +56,47 @@ def test_contract_fingerprint_follows_embedded_text_only(store_factory):
     assert store_factory().fingerprint("need") == first  # not embedded: same fingerprint
     store.upsert("need", [need("N1", text="需要工业机器人路径规划")])
     assert store_factory().fingerprint("need") != first
+
+
+def test_contract_every_change_moves_the_version_and_nothing_else_does(store_factory):
+    store = store_factory()
+    store.upsert("need", [need("N1"), need("N2")])
+    assert store.get_versioned("need", "N1") == (need("N1"), 1)
+    store.upsert("need", [need("N1"), need("N2", text="改为需要激光焊接工艺")])
+    reopened = store_factory()
+    assert reopened.get_versioned("need", "N1")[1] == 1  # unchanged: not written
+    assert reopened.get_versioned("need", "N2") == (need("N2", text="改为需要激光焊接工艺"), 2)
+    reopened.delete("need", ["N2"])
+    store.upsert("need", [need("N2")])
+    assert store_factory().get_versioned("need", "N2")[1] == 1  # a new record starts again
+
+
+def test_contract_a_stale_write_is_refused_and_changes_nothing(store_factory):
+    first, second = store_factory(), store_factory()
+    first.upsert("need", [need("N1"), need("N2")])
+    _, seen = second.get_versioned("need", "N1")
+    first.upsert("need", [need("N1", text="第二版")], expected={"N1": seen})
+    with pytest.raises(VersionConflict) as caught:
+        second.upsert("need", [need("N1", text="第三版"), need("N2", text="顺带改的")],
+                      expected={"N1": seen, "N2": 1})  # fmt: skip
+    assert str(caught.value) == (
+        "数据已被他人修改，请刷新后重试：需求「N1」已被他人修改（现为第 2 版，提交的是第 1 版）"
+    )
+    assert (caught.value.current, caught.value.expected) == (2, 1)
+    reopened = store_factory()
+    assert reopened.get_versioned("need", "N1") == (need("N1", text="第二版"), 2)
+    assert reopened.get_versioned("need", "N2") == (need("N2"), 1)  # the batch is all or nothing
+
+
+def test_contract_a_stale_delete_is_refused_and_a_deleted_record_cannot_be_updated(store_factory):
+    store = store_factory()
+    store.upsert("need", [need("N1")])
+    store.upsert("need", [need("N1", text="第二版")])
+    with pytest.raises(VersionConflict, match="现为第 2 版"):
+        store_factory().delete("need", ["N1"], expected={"N1": 1})
+    assert store_factory().get("need", "N1").text == "第二版"
+    assert store_factory().delete("need", ["N1"], expected={"N1": 2}) == 1
+    with pytest.raises(VersionConflict, match="需求「N1」已被他人删除") as caught:
+        store_factory().upsert("need", [need("N1", text="第三版")], expected={"N1": 2})
+    assert caught.value.current is None
+    assert store_factory().load("need") == {}
