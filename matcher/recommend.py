@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from matcher.eligibility import (
     any_failed,
     check_rules,
@@ -135,17 +137,14 @@ class Recommender:
         self.retriever = Retriever(workspace)
         self.ranker = ranker or BaselineRanker()
         self.today = workspace.settings.reference_date()
-        self._needs_by_enterprise: dict[str, list[Need]] | None = None
 
     @classmethod
     def open(cls, root: str, ranker: Ranker | None = None) -> Recommender:
         return cls(open_workspace(root), ranker)
 
     def invalidate(self, kind: str) -> None:
-        """Forget what was cached about `kind` (loaded indexes, the needs map) after it changed."""
+        """Forget the loaded indexes of `kind` after it changed."""
         self.retriever.invalidate(kind)
-        if kind == "need":
-            self._needs_by_enterprise = None
 
     def enterprise(self, enterprise_id: str) -> Enterprise:
         return self.store.get("enterprise", enterprise_id)  # type: ignore[return-value]
@@ -154,7 +153,9 @@ class Recommender:
     def for_need(self, need_id: str, k: int = 10) -> list[Recommendation]:
         """Top-k records for a stored need, of the kind its `kind` routes to."""
         need: Need = self.store.get("need", need_id)  # type: ignore[assignment]
-        return self._for(need.text, need.kind, self.enterprise(need.enterprise_id), need, k)
+        enterprise = self.enterprise(need.enterprise_id)
+        vector = self.retriever.stored_vector("need", need_id)  # no re-encoding when exact
+        return self._for(need.text, need.kind, enterprise, need, k, vector)
 
     def for_text(
         self,
@@ -181,19 +182,31 @@ class Recommender:
         return self._for(need.text, kind, enterprise, need, k)
 
     def _for(
-        self, text: str, kind: str, enterprise: Enterprise | None, need: Need, k: int
+        self,
+        text: str,
+        kind: str,
+        enterprise: Enterprise | None,
+        need: Need,
+        k: int,
+        vector: np.ndarray | None = None,
     ) -> list[Recommendation]:
         target = TARGET_KIND[kind]
-        suppliers = self.store.load("enterprise") if target == "offer" else {}
+        hits = self.retriever.search(target, text, vector=vector)
+        records = self.store.get_many(target, [hit.id for hit in hits])
+        suppliers = (
+            self.store.get_many("enterprise", {r.enterprise_id for r in records.values()})  # type: ignore[attr-defined]
+            if target == "offer"
+            else {}
+        )
         builders: dict[str, Callable[[Record, Candidate], Scored | None]] = {
             "tech_result": lambda r, c: self._tech(text, r, c, enterprise),  # type: ignore[arg-type]
             "finance_product": lambda r, c: self._product(text, r, c, enterprise, need),  # type: ignore[arg-type]
             "offer": lambda r, c: self._offer(text, r, c, enterprise, suppliers),  # type: ignore[arg-type]
         }
-        records = self.store.load(target)
         found = []
-        for candidate in self.retriever.search(target, text):
-            item = builders[target](records[candidate.id], candidate)
+        for candidate in hits:
+            record = records.get(candidate.id)  # None: deleted since the snapshot was made
+            item = None if record is None else builders[target](record, candidate)
             if item is not None:
                 found.append(item)
         return rank(found, self.ranker, target, k)
@@ -248,7 +261,9 @@ class Recommender:
     ) -> Scored | None:
         if enterprise is not None and offer.enterprise_id == enterprise.id:
             return None
-        supplier: Enterprise = suppliers[offer.enterprise_id]  # type: ignore[assignment]
+        supplier: Enterprise | None = suppliers.get(offer.enterprise_id)  # type: ignore[assignment]
+        if supplier is None:
+            return None
         features = pair_features(text_features(candidate), offer, enterprise, supplier=supplier)
         reasons = text_reasons(text, candidate, offer.text, self.term_weight("offer"))
         reasons.append(f"供给方：{supplier.name}（{supplier.district}，{supplier.chain}）")
@@ -297,12 +312,8 @@ class Recommender:
         return results
 
     def needs_of(self, enterprise_id: str) -> list[Need]:
-        """The enterprise's needs (an id → needs map is built once per recommender)."""
-        if self._needs_by_enterprise is None:
-            self._needs_by_enterprise = {}
-            for need in self.store.load("need").values():
-                self._needs_by_enterprise.setdefault(need.enterprise_id, []).append(need)  # type: ignore[attr-defined]
-        return self._needs_by_enterprise.get(enterprise_id, [])
+        """The enterprise's needs, in id order."""
+        return self.store.of_enterprise("need", enterprise_id)  # type: ignore[return-value]
 
     def _profile_text(self, enterprise: Enterprise) -> str:
         needs = [need.text for need in self.needs_of(enterprise.id)[:5]]

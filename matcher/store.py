@@ -65,8 +65,25 @@ class RecordStore(Protocol):
         `expected` has another version or is gone."""
         ...
 
-    def fingerprint(self, kind: str) -> str:
-        """Changes whenever the embedded content of `kind` changes."""
+    def get_many(self, kind: str, ids: Iterable[str]) -> dict[str, Record]:
+        """The records with these ids that exist, by id (missing ids are left out)."""
+        ...
+
+    def of_enterprise(self, kind: str, enterprise_id: str) -> list[Record]:
+        """The needs or offers (`kind`) of one enterprise, in id order."""
+        ...
+
+    def count(self, kind: str) -> int:
+        """How many records of `kind` are stored."""
+        ...
+
+    def kind_version(self, kind: str) -> str:
+        """A cheap token that changes whenever records of `kind` change (it may also change
+        when only fields that are not embedded did)."""
+        ...
+
+    def content_hashes(self, kind: str) -> dict[str, str]:
+        """Record id → `content_hash` of its embedded text, for every record of `kind`."""
         ...
 
 
@@ -176,9 +193,24 @@ class JsonlRecordStore:
                 self._write(kind, current, versions)
         return removed
 
-    def fingerprint(self, kind: str) -> str:
+    def get_many(self, kind: str, ids: Iterable[str]) -> dict[str, Record]:
+        records = self.load(kind)
+        return {i: records[i] for i in dict.fromkeys(ids) if i in records}
+
+    def of_enterprise(self, kind: str, enterprise_id: str) -> list[Record]:
+        records = self.load(kind).values()
+        mine = [r for r in records if getattr(r, "enterprise_id", None) == enterprise_id]
+        return sorted(mine, key=lambda record: record.id)
+
+    def count(self, kind: str) -> int:
+        return len(self.load(kind))
+
+    def kind_version(self, kind: str) -> str:
         """A hash over (id, embedded text) of every record: changes when indexed content does."""
-        return records_fingerprint(self.load(kind))
+        return records_fingerprint(self.load(kind))[:16]
+
+    def content_hashes(self, kind: str) -> dict[str, str]:
+        return {i: content_hash(r.embed_text()) for i, r in self.load(kind).items()}
 
     def _stamp(self, kind: str) -> tuple[int, int, int]:
         try:

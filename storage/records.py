@@ -1,6 +1,6 @@
 """`SqlRecordStore`: the `RecordStore` protocol over SQLite or PostgreSQL, plus paging.
 
-Semantics match the JSONL store (shared `count_changes` and `records_fingerprint`), except
+Semantics match the JSONL store (shared `count_changes` and `content_hash`), except
 that `load` returns records in id order (SQL keeps no insertion order). Every write bumps
 the kind's row in `kind_versions` in the same transaction; `load` keeps the records of
 each kind in memory and reloads them only when that version moved, so several stores
@@ -20,7 +20,7 @@ from sqlalchemy import ColumnElement, Connection, Engine, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from matcher.errors import MatcherError, NotFoundError
-from matcher.store import UpsertSummary, check_versions, count_changes, records_fingerprint
+from matcher.store import UpsertSummary, check_versions, count_changes
 from matcher.types import KIND_LABELS, MODELS, RECORD_KINDS, Record
 from storage.models import (
     RECORD_ROWS,
@@ -55,7 +55,6 @@ FILTERS: dict[str, dict[str, Any]] = {
 class _Cached:
     version: int
     records: dict[str, Record]
-    fingerprint: str | None = None
 
 
 def _chunks(items: list[Any], size: int = CHUNK) -> Iterator[list[Any]]:
@@ -156,13 +155,48 @@ class SqlRecordStore:
             self._store_cache(kind, _Cached(version, kept), previous=version - 1)
         return removed
 
-    def fingerprint(self, kind: str) -> str:
-        """A hash over (id, embedded text) of every record (computed once per version)."""
-        cached = self._fresh(kind)
-        if cached.fingerprint is None:
-            cached = _Cached(cached.version, cached.records, records_fingerprint(cached.records))
-            self._store_cache(kind, cached, previous=cached.version)
-        return cached.fingerprint  # type: ignore[return-value]
+    def get_many(self, kind: str, ids: Iterable[str]) -> dict[str, Record]:
+        """The stored records with these ids, by id in the order asked (missing ones left out)."""
+        wanted = list(dict.fromkeys(ids))
+        model = MODELS[kind]
+        row = _row_class(kind)
+        found: dict[str, Record] = {}
+        with self.engine.connect() as connection:
+            for chunk in _chunks(wanted):
+                for data in connection.scalars(select(row.data).where(row.id.in_(chunk))):
+                    record = model.model_validate(data)
+                    found[record.id] = record
+        return {i: found[i] for i in wanted if i in found}
+
+    def of_enterprise(self, kind: str, enterprise_id: str) -> list[Record]:
+        """The needs or offers of one enterprise, in id order (an indexed column lookup)."""
+        row = _row_class(kind)
+        column = FILTERS[kind].get("enterprise_id")
+        if column is None:
+            raise MatcherError(f"{KIND_LABELS[kind]}不属于某个企业")
+        model = MODELS[kind]
+        query = select(row.data).where(column == enterprise_id).order_by(row.id)
+        with self.engine.connect() as connection:
+            return [model.model_validate(data) for data in connection.scalars(query)]
+
+    def kind_version(self, kind: str) -> str:
+        """The write counter of `kind` (one indexed read): moves with every write to it."""
+        _row_class(kind)
+        with self.engine.connect() as connection:
+            return str(self._version(connection, kind))
+
+    def kind_versions(self) -> dict[str, str]:
+        """The write counter of every kind, in one read (the service's freshness check)."""
+        with self.engine.connect() as connection:
+            rows = connection.execute(select(KindVersion.kind, KindVersion.version)).all()
+        stored = {kind: str(version) for kind, version in rows}
+        return {kind: stored.get(kind, "0") for kind in RECORD_KINDS}
+
+    def content_hashes(self, kind: str) -> dict[str, str]:
+        """Record id → content hash of its embedded text (two columns, no JSON parsed)."""
+        row = _row_class(kind)
+        with self.engine.connect() as connection:
+            return dict(connection.execute(select(row.id, row.content_hash)).tuples().all())
 
     def count(self, kind: str) -> int:
         """How many records of `kind` are stored."""

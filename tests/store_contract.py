@@ -48,14 +48,28 @@ def test_contract_delete(store_factory):
     assert list(store_factory().load("offer")) == ["O2"]
 
 
-def test_contract_fingerprint_follows_embedded_text_only(store_factory):
+def test_contract_versions_and_hashes_follow_embedded_text(store_factory):
     store = store_factory()
-    store.upsert("need", [need("N1", amount=None)])
-    first = store.fingerprint("need")
+    store.upsert("need", [need("N1", amount=None), need("N2")])
+    version, hashes = store.kind_version("need"), store.content_hashes("need")
     store.upsert("need", [need("N1", deadline="2027-01-01")])
-    assert store_factory().fingerprint("need") == first  # not embedded: same fingerprint
+    assert store_factory().content_hashes("need") == hashes  # not embedded: same hashes
     store.upsert("need", [need("N1", text="需要工业机器人路径规划")])
-    assert store_factory().fingerprint("need") != first
+    reopened = store_factory()
+    assert reopened.kind_version("need") != version
+    changed = reopened.content_hashes("need")
+    assert set(changed) == {"N1", "N2"} and changed["N2"] == hashes["N2"]
+    assert changed["N1"] != hashes["N1"]
+
+
+def test_contract_reads_by_id_and_by_enterprise(store_factory):
+    store = store_factory()
+    other = Need(id="N3", enterprise_id="E2", kind="finance", text="需要流动资金贷款")
+    store.upsert("need", [need("N2"), need("N1"), other])
+    reopened = store_factory()
+    assert set(reopened.get_many("need", ["N3", "N404", "N1"])) == {"N3", "N1"}
+    assert [n.id for n in reopened.of_enterprise("need", "E1")] == ["N1", "N2"]
+    assert reopened.count("need") == 3 and reopened.count("offer") == 0
 
 
 def test_contract_every_change_moves_the_version_and_nothing_else_does(store_factory):

@@ -1,7 +1,8 @@
 """The manifest written beside every saved index, and its verification on load.
 
-`manifest.json` names the encoder, dimension, record count, index type, the data
-fingerprint of the records indexed and the sha256 of every index file. It is written
+`manifest.json` names the encoder, dimension, record count, index type and the sha256 of
+every index file (which data version a snapshot reflects is its pointer's business,
+`matcher.index.snapshots`). It is written
 last, after the index files have been renamed into place, so a save that stops
 midway leaves a manifest whose checksums no longer match: the index is refused, never
 silently used.
@@ -21,7 +22,7 @@ from matcher.atomic import write_text_atomic
 from matcher.errors import IndexMismatchError, NotFoundError
 
 MANIFEST_FILE = "manifest.json"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 REBUILD_HINT = "请运行 matcher index --rebuild 重建索引"
 
 
@@ -33,7 +34,6 @@ class Manifest:
     dim: int
     count: int
     index_type: str
-    fingerprint: str
     files: dict[str, str]  # file name -> sha256
     created: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
     params: dict[str, Any] = field(default_factory=dict)
@@ -46,7 +46,6 @@ class Expected:
 
     encoder: str
     dim: int | None  # None: not known in advance (the lexical vocabulary size)
-    fingerprint: str | None  # None: not checked (an incremental update is about to apply)
 
 
 def sha256_file(path: Path) -> str:
@@ -66,7 +65,6 @@ def write_manifest(
     dim: int,
     count: int,
     index_type: str,
-    fingerprint: str,
     params: dict[str, Any] | None = None,
 ) -> Manifest:
     """Checksum `files` (already in place) and write the manifest atomically, last."""
@@ -75,7 +73,6 @@ def write_manifest(
         dim=dim,
         count=count,
         index_type=index_type,
-        fingerprint=fingerprint,
         files={Path(f).name: sha256_file(f) for f in files},
         params=params or {},
     )
@@ -105,7 +102,7 @@ def read_manifest(directory: Path, label: str) -> Manifest:
 
 
 def verify_manifest(directory: Path, label: str, expected: Expected) -> Manifest:
-    """Read the manifest and check files, checksums, encoder, dim and data fingerprint.
+    """Read the manifest and check files, checksums, encoder and dim.
 
     Raises `NotFoundError` when no index was built, `IndexMismatchError` saying what
     differs otherwise. The record count is checked by the caller once the index is loaded.
@@ -128,10 +125,6 @@ def verify_manifest(directory: Path, label: str, expected: Expected) -> Manifest
     if expected.dim is not None and manifest.dim != expected.dim:
         raise IndexMismatchError(
             f"{label}的向量维度为 {manifest.dim}，当前编码器的维度为 {expected.dim}，{REBUILD_HINT}"
-        )
-    if expected.fingerprint is not None and manifest.fingerprint != expected.fingerprint:
-        raise IndexMismatchError(
-            f"{label}建立后记录已有变动（数据指纹不符），请运行 matcher index 更新索引"
         )
     return manifest
 

@@ -17,6 +17,7 @@ from matcher.index.builder import (
     channel_dir,
     index_status,
     load_indexes,
+    load_snapshot,
     update_indexes,
 )
 from matcher.index.vector_index import INDEX_FILE
@@ -166,6 +167,7 @@ def test_failed_save_is_never_used_and_is_repaired(
     workspace: Workspace, counting_encoder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     build_indexes(workspace, ["offer"], progress=False, encoder=counting_encoder)
+    published = load_snapshot(workspace, "offer", counting_encoder).pointer
     workspace.store.upsert("offer", [Offer(id="O0003", enterprise_id="E1", text="五轴数控机床")])
     real = os.replace
 
@@ -178,8 +180,9 @@ def test_failed_save_is_never_used_and_is_repaired(
     with pytest.raises(OSError):
         update_indexes(workspace, "offer", ["O0003"], encoder=counting_encoder)
     monkeypatch.undo()
-    with pytest.raises(IndexMismatchError, match=r"词法索引.*记录已有变动"):
-        load_indexes(workspace, "offer", counting_encoder)
+    with pytest.raises(IndexMismatchError, match=r"供给的索引建立后记录已有变动"):
+        load_indexes(workspace, "offer", counting_encoder)  # the old snapshot is still published
+    assert load_snapshot(workspace, "offer", counting_encoder).pointer == published  # the half-written snapshot was never published
     summary = build_indexes(workspace, ["offer"], progress=False, encoder=counting_encoder)
     assert summary["offer"].mode == "incremental"
     _, sparse = load_indexes(workspace, "offer", counting_encoder)

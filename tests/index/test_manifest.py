@@ -1,4 +1,4 @@
-"""Manifests: checksums, encoder, dim, fingerprint and count are verified; saves are atomic."""
+"""Manifests: checksums, encoder, dim and count are verified; saves are atomic."""
 
 from __future__ import annotations
 
@@ -22,17 +22,16 @@ from matcher.index.vector_index import INDEX_FILE, VectorIndex
 
 DIM = 16
 LABEL = "测试索引"
-OK = Expected("usem3", DIM, "fp-1")
+OK = Expected("usem3", DIM)
 
 
-def save(directory: Path, vectors: np.ndarray, fingerprint: str = "fp-1") -> VectorIndex:
+def save(directory: Path, vectors: np.ndarray) -> VectorIndex:
     index = VectorIndex(DIM)
     index.add([f"R{i}" for i in range(len(vectors))], vectors)
     files = index.save(directory)
     write_manifest(
-        directory, files, encoder="usem3", dim=DIM, count=len(index), index_type="flat",
-        fingerprint=fingerprint,
-    )  # fmt: skip
+        directory, files, encoder="usem3", dim=DIM, count=len(index), index_type="flat"
+    )
     return index
 
 
@@ -54,7 +53,7 @@ def test_manifest_records_what_was_built(saved) -> None:
     )
     assert set(manifest.files) == {"vectors.faiss", "vectors.ids.json"}
     assert all(len(checksum) == 64 for checksum in manifest.files.values())
-    assert manifest.format_version == 1 and manifest.created
+    assert manifest.format_version == 2 and manifest.created
 
 
 def test_missing_index_is_not_found(tmp_path: Path) -> None:
@@ -81,20 +80,14 @@ def test_missing_file_is_detected(saved) -> None:
 @pytest.mark.parametrize(
     ("expected", "message"),
     [
-        (Expected("text2vec", DIM, "fp-1"), "编码器「usem3」.*当前编码器为「text2vec」"),
-        (Expected("usem3", 384, "fp-1"), "维度为 16.*维度为 384"),
-        (Expected("usem3", DIM, "fp-2"), "记录已有变动"),
+        (Expected("text2vec", DIM), "编码器「usem3」.*当前编码器为「text2vec」"),
+        (Expected("usem3", 384), "维度为 16.*维度为 384"),
     ],
 )
 def test_mismatches_are_refused_with_a_reason(saved, expected: Expected, message: str) -> None:
     directory, _ = saved
     with pytest.raises(IndexMismatchError, match=message):
         verify_manifest(directory, LABEL, expected)
-
-
-def test_fingerprint_check_can_be_skipped_for_an_update(saved) -> None:
-    directory, _ = saved
-    assert verify_manifest(directory, LABEL, Expected("usem3", DIM, None)).count == 50
 
 
 def test_count_and_format_version(saved) -> None:
@@ -131,7 +124,7 @@ def test_save_failing_before_any_rename_leaves_the_old_index(
     before = VectorIndex.load(directory).search(vectors[:5], 3)
     failing_replace(monkeypatch, INDEX_FILE)
     with pytest.raises(OSError):
-        save(directory, unit_vectors(80, DIM, 1), fingerprint="fp-2")
+        save(directory, unit_vectors(80, DIM, 1))
     monkeypatch.undo()
     assert verify_manifest(directory, LABEL, OK).count == 50
     after = VectorIndex.load(directory).search(vectors[:5], 3)
@@ -146,7 +139,7 @@ def test_save_failing_midway_is_detected_not_used(
     directory, _ = saved
     failing_replace(monkeypatch, "vectors.ids.json")  # the FAISS file is already replaced
     with pytest.raises(OSError):
-        save(directory, unit_vectors(80, DIM, 1), fingerprint="fp-2")
+        save(directory, unit_vectors(80, DIM, 1))
     monkeypatch.undo()
     with pytest.raises(IndexMismatchError, match="校验和不符"):
         verify_manifest(directory, LABEL, OK)

@@ -122,16 +122,17 @@ def test_unknown_kind_is_a_chinese_error(store):
 def test_another_store_sees_writes_on_its_next_load(store_factory):
     reader, writer = store_factory(), store_factory()
     assert reader.load("enterprise") == {}
-    first_fingerprint = reader.fingerprint("enterprise")
+    first_version = reader.kind_version("enterprise")
     writer.upsert("enterprise", [make_enterprise("E1")])
     assert list(reader.load("enterprise")) == ["E1"]
-    assert reader.fingerprint("enterprise") != first_fingerprint
+    assert reader.kind_version("enterprise") != first_version
+    assert reader.kind_versions()["enterprise"] == reader.kind_version("enterprise")
     writer.upsert("enterprise", [make_enterprise("E1", description="改为生产储能电池包")])
     assert reader.get("enterprise", "E1").description == "改为生产储能电池包"
     assert reader.load("enterprise")["E1"].description == "改为生产储能电池包"
     writer.delete("enterprise", ["E1"])
     assert reader.load("enterprise") == {}
-    assert reader.fingerprint("enterprise") == first_fingerprint
+    assert reader.content_hashes("enterprise") == {}
 
 
 def test_load_is_cached_until_the_version_moves(store, engine):
