@@ -1,9 +1,12 @@
-"""What the running service holds (`app.state.service`) and the write path.
+"""What the running service holds (`app.state.service`), the write path and the read path.
 
-Every write goes through `ServiceState`: under one lock, the store write, the incremental
-index update and the audit entry happen together, then the recommender forgets what it had
-cached for that kind, so the next recommendation already sees the change. Recommendations
-take the same lock, so they never read an index while it is being replaced.
+Writes go through `ServiceState`: the store write (its own transaction), then the index
+update, which publishes a new immutable snapshot under the workspace's build lock (one
+builder at a time across every worker process), then the audit entry. Reads take no lock:
+each query first reads the store version of every kind (one small query), picks up any
+snapshot another worker published, and answers from the snapshots it holds; a kind whose
+published snapshot is behind the store (records written by a process that does not index,
+or a writer that died) is caught up by a background thread, never on the query's time.
 """
 
 from __future__ import annotations
@@ -60,9 +63,9 @@ class ServiceState:
     audit: AuditRepository
     workspace: Workspace
     recommender: Recommender
-    lock: threading.RLock = field(default_factory=threading.RLock)
-    # kind → store fingerprint that the saved indexes of that kind were last brought to
-    synced: dict[str, str] = field(default_factory=dict)
+    lock: threading.RLock = field(default_factory=threading.RLock)  # read-modify-write steps
+    _catching_up: set[str] = field(default_factory=set)  # kinds a background sync is on
+    _catch_up_guard: threading.Lock = field(default_factory=threading.Lock)
     events: EventRepository = field(init=False)  # docking event plans
     outcomes: SqlOutcomeStore = field(init=False)  # meeting / financing outcomes (跟踪问效)
 
@@ -80,7 +83,7 @@ class ServiceState:
         workspace = Workspace(settings.data_dir, settings.library_settings(), store=store)
         recommender = Recommender(workspace, load_ranker(workspace))
         encoder = shared_encoder(workspace.settings.encoder, workspace.settings.batch_size)
-        recommender.retriever = Retriever(workspace, encoder)
+        recommender.retriever = Retriever(workspace, encoder, strict=False)
         state = cls(
             settings=settings,
             engine=engine,
@@ -168,46 +171,64 @@ class ServiceState:
 
     # indexes -----------------------------------------------------------------------------
     def index_status(self) -> list[dict]:
-        with self.lock:
-            return index_status(self.workspace, self.encoder)
+        return index_status(self.workspace, self.encoder)
 
     def sync_indexes(
         self, actor: int | None = None, progress: bool = False
     ) -> dict[str, BuildSummary]:
-        """Check every index manifest against the database; rebuild what diverged (incrementally
-        where the saved index is sound)."""
-        with self.lock:
-            rows = index_status(self.workspace, self.encoder)
-            kinds = [row["kind"] for row in rows if row["status"] != "fresh"]
-            self._mark_synced(row["kind"] for row in rows if row["status"] == "fresh")
-            if not kinds:
-                return {}
-            names = "、".join(KIND_LABELS[kind] for kind in kinds)
-            log.info("索引与数据库不一致，正在重建：%s", names)
-            return self._build(kinds, False, actor, progress)
+        """Check every index against the database; rebuild what diverged (incrementally where
+        the published snapshot is sound)."""
+        rows = index_status(self.workspace, self.encoder)
+        kinds = [row["kind"] for row in rows if row["status"] != "fresh"]
+        if not kinds:
+            return {}
+        names = "、".join(KIND_LABELS[kind] for kind in kinds)
+        log.info("索引与数据库不一致，正在更新：%s", names)
+        return self._build(kinds, False, actor, progress)
 
     def rebuild(
         self, kinds: Sequence[str] | None, full: bool, actor: int | None
     ) -> dict[str, BuildSummary]:
         """Build the indexes of `kinds` (all by default): only what changed, or all with `full`."""
-        with self.lock:
-            return self._build(list(kinds or RECORD_KINDS), full, actor, False)
+        return self._build(list(kinds or RECORD_KINDS), full, actor, False)
 
     def recommend(self, query: Callable[[Recommender], T]) -> T:
-        """Run a query on the recommender, on indexes in line with the database.
+        """Run a query on the recommender without waiting for any write or build.
 
-        Records changed behind the service's back (another process, a restore) are indexed
-        first; an index found stale or corrupt on disk while loading is synced, then retried.
+        Snapshots published by another worker are picked up first; kinds whose snapshot is
+        behind the database are synced in the background. An index found corrupt while
+        loading is rebuilt, then the query is retried.
         """
-        with self.lock:
-            moved = [k for k in RECORD_KINDS if self.store.fingerprint(k) != self.synced.get(k)]
-            if moved:
-                self._build(moved, False, None, False)
+        retriever = self.recommender.retriever
+        behind = retriever.refresh(self.store.kind_versions())
+        if behind:
+            self._catch_up(behind)
+        try:
+            return query(self.recommender)
+        except IndexMismatchError:  # corrupt, or pruned while it was loading
+            self.sync_indexes()
+            for kind in RECORD_KINDS:
+                retriever.invalidate(kind)
+            return query(self.recommender)
+
+    def _catch_up(self, kinds: list[str]) -> None:
+        """Sync `kinds` in a background thread (at most one per kind at a time)."""
+        with self._catch_up_guard:
+            todo = [kind for kind in kinds if kind not in self._catching_up]
+            self._catching_up.update(todo)
+        if not todo:
+            return
+
+        def run() -> None:
             try:
-                return query(self.recommender)
-            except IndexMismatchError:
-                self.sync_indexes()
-                return query(self.recommender)
+                self._build(todo, False, None, False)
+            except Exception:  # logged; the next query that finds it behind tries again
+                log.exception("后台更新索引失败：%s", "、".join(todo))
+            finally:
+                with self._catch_up_guard:
+                    self._catching_up.difference_update(todo)
+
+        threading.Thread(target=run, name="index-catch-up", daemon=True).start()
 
     def _build(
         self, kinds: list[str], full: bool, actor: int | None, progress: bool
@@ -215,8 +236,8 @@ class ServiceState:
         summaries = build_indexes(
             self.workspace, kinds, rebuild=full, progress=progress, encoder=self.encoder
         )
-        self._mark_synced(summaries)
         for kind, summary in summaries.items():
+            self.recommender.invalidate(kind)
             if summary.mode != "unchanged":
                 detail = f"{summary.mode}：{summary.count} 条，编码 {summary.embedded} 条"
                 self.audit.record(actor, "rebuild", kind, None, detail)
@@ -229,21 +250,14 @@ class ServiceState:
             update_indexes(self.workspace, kind, upserted, deleted, encoder=self.encoder)
         except MatcherError:  # missing or unsound index: build it again
             build_indexes(self.workspace, [kind], progress=False, encoder=self.encoder)
-        self._mark_synced([kind])
-
-    def _mark_synced(self, kinds: Iterable[str]) -> None:
-        """The saved indexes of `kinds` now match the store: forget the loaded copies."""
-        for kind in kinds:
-            self.synced[kind] = self.store.fingerprint(kind)
-            self.recommender.invalidate(kind)
+        self.recommender.invalidate(kind)
 
     def training_examples(self) -> list[Example]:
         """Every stored event's meetings with features and recorded grades (ranker training)."""
-        with self.lock:
-            plans = self.events.list()
-            return examples(
-                self.workspace, plans, self.outcomes.meeting_outcomes(), self.outcomes.history()
-            )
+        plans = self.events.list()
+        return examples(
+            self.workspace, plans, self.outcomes.meeting_outcomes(), self.outcomes.history()
+        )
 
     def database_ok(self) -> str | None:
         """None when the database answers, else the reason (Chinese)."""

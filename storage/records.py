@@ -196,7 +196,8 @@ class SqlRecordStore:
         """Record id → content hash of its embedded text (two columns, no JSON parsed)."""
         row = _row_class(kind)
         with self.engine.connect() as connection:
-            return dict(connection.execute(select(row.id, row.content_hash)).tuples().all())
+            rows = connection.execute(select(row.id, row.content_hash))
+            return {record_id: digest for record_id, digest in rows}
 
     def count(self, kind: str) -> int:
         """How many records of `kind` are stored."""

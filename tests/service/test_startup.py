@@ -9,6 +9,7 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
+from matcher.index.builder import DENSE, channel_dir
 from matcher.types import Policy
 from service.main import create_app
 from storage.db import make_engine
@@ -41,7 +42,7 @@ def test_restart_rebuilds_only_what_diverged(tmp_path):
     SqlRecordStore(engine).upsert("policy", [new_policy])  # the database moves on
     engine.dispose()
     shutil.rmtree(tmp_path / "data" / "indexes" / "offer")  # an index folder is lost
-    dense = tmp_path / "data" / "indexes" / "need" / "dense"
+    dense = channel_dir(first.state.service.workspace, "need", DENSE)
     manifest = json.loads((dense / "manifest.json").read_text())
     victim = dense / next(name for name in manifest["files"] if name != "hashes.json")
     victim.write_bytes(b"corrupt")  # an index file is damaged
