@@ -1,6 +1,6 @@
 """`matcher-service`: run the service, manage API keys.
 
-    matcher-service run [--seed-sample] [--host H] [--port P]
+    matcher-service run [--seed-sample] [--host H] [--port P] [--workers N]
     matcher-service keys create --role R [--scope S] --name N
     matcher-service keys revoke ID
     matcher-service keys list [--json]
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from typing import Annotated, Any
 
 import typer
@@ -75,6 +76,9 @@ def run(
     ] = False,
     host: Annotated[str | None, typer.Option(help="监听地址（默认 127.0.0.1）")] = None,
     port: Annotated[int | None, typer.Option(help="监听端口（默认 8000）")] = None,
+    workers: Annotated[
+        int, typer.Option(min=1, help="工作进程数：共用一个数据库和只读索引快照（默认 1）")
+    ] = 1,
 ) -> None:
     """迁移数据库、（可选）导入示例数据、建立索引，首次运行时创建管理员密钥，然后启动服务。"""
     from service.main import create_app
@@ -90,7 +94,31 @@ def run(
         console.print(plaintext)
     url = f"http://{settings.host}:{settings.port}"
     console.print(f"服务地址：{url}/    接口文档：{url}/docs")
-    uvicorn.run(service_app, host=settings.host, port=settings.port, log_level="info")
+    if workers == 1:
+        uvicorn.run(service_app, host=settings.host, port=settings.port, log_level="info")
+        return
+    # Seeding and indexing are done: each worker starts on the same settings (passed through
+    # the environment) and finds the database migrated and every index fresh.
+    state.close()
+    console.print(f"启动 {workers} 个工作进程")
+    os.environ.update(_settings_environment(settings))
+    uvicorn.run(
+        "service.main:create_app",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        workers=workers,
+        log_level="info",
+    )
+
+
+def _settings_environment(settings: ServiceSettings) -> dict[str, str]:
+    """The command-line settings as environment variables for worker processes."""
+    return {
+        "MATCHER_SERVICE_HOST": settings.host,
+        "MATCHER_SERVICE_PORT": str(settings.port),
+        "MATCHER_SERVICE_SEED_SAMPLE": "false",  # already seeded by the parent when asked
+    }
 
 
 @keys_app.command("create")

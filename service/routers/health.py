@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
@@ -15,8 +17,8 @@ STATUS_LABELS = {"fresh": "最新", "stale": "已过期", "missing": "缺失"}
 
 @router.get("/healthz", response_model=Health, summary="进程存活")
 def healthz() -> Health:
-    """进程在运行即返回 200。"""
-    return Health(status="ok")
+    """进程在运行即返回 200，并给出答复的工作进程号。"""
+    return Health(status="ok", worker=os.getpid())
 
 
 @router.get(

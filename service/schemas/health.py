@@ -11,6 +11,7 @@ class Health(BaseModel):
     """进程存活"""
 
     status: Literal["ok"] = Field(description="ok 表示进程在运行")
+    worker: int = Field(description="答复本次请求的工作进程号（多进程部署时用于排查）")
 
 
 class Readiness(BaseModel):
