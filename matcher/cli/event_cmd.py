@@ -137,6 +137,8 @@ def pair(event_id: EventArg, workspace: WorkspaceOption = DEFAULT_WORKSPACE) -> 
         f"配对完成：{len(plan.meetings)} 场会谈，总分 {plan.objective:.2f}，"
         f"用时 {clock.perf_counter() - started:.1f} 秒"
     )
+    if plan.pairing_note:
+        console.print(f"注意：{plan.pairing_note}")
     _print_shortfalls(plan)
 
 
@@ -148,6 +150,8 @@ def schedule(event_id: EventArg, workspace: WorkspaceOption = DEFAULT_WORKSPACE)
     save_plan(ws, plan)
     used = len({m.slot for m in plan.meetings if m.slot is not None})
     console.print(f"排程完成：使用 {used} 个时段，未排入 {len(plan.unplaced)} 场")
+    if plan.schedule_note:
+        console.print(f"注意：{plan.schedule_note}")
     for pair_key, reason in plan.unplaced.items():
         console.print(f"  未排入 {pair_key.replace('|', ' ↔ ')}：{reason}")
 

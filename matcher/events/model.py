@@ -127,6 +127,9 @@ class EventPlan(BaseModel):
     shortfalls: list[Shortfall] = Field(default_factory=list)
     objective: float = 0.0
     published: bool = False
+    pairing_note: str | None = Field(None, description="精确配对超时时采用的方案说明")
+    schedule_method: str | None = Field(None, description="排程方法，如 cp-sat (optimal)")
+    schedule_note: str | None = Field(None, description="精确排程超时时采用的方案说明")
 
     def participant(self, participant_id: str) -> Participant:
         for participant in self.participants:

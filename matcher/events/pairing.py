@@ -10,6 +10,8 @@ Events where a participant is on both sides are solved exactly as an integer pro
 - `fairness`: the k-th meeting of a participant earns `fairness / k` extra, so meetings are
   spread over participants (diminishing returns) at a bounded cost in total score.
 Must-meet pairs are forced (an error if they exceed a capacity); never-meet pairs are dropped.
+The integer program has a time limit: when it runs out, the best solution found is used, or
+else a greedy pairing (must-meets first, then by score), and the result's `note` says so.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ from matcher.errors import MatcherError
 SCALE = 1_000_000  # scores are in [0, 1]; flow costs are integers
 MIN_BONUS = 1_000.0  # outweighs any sum of scores a participant's other meetings could bring
 MUST_BONUS = 1_000_000.0
+TIMED_OUT = "精确配对未在 {limit:g} 秒时限内完成，已采用{fallback}"
+GREEDY = "贪心配对（必见优先，再按匹配度）"
 
 
 @dataclass(frozen=True)
@@ -58,11 +62,12 @@ class PairingProblem:
 
 @dataclass
 class PairingResult:
-    """Chosen meetings, their total score and the solver used."""
+    """Chosen meetings, their total score, the solver used and a note when it ran out of time."""
 
     meetings: list[Pair]
     objective: float
     solver: str
+    note: str | None = None  # Chinese
 
     def counts(self) -> Counter[str]:
         return Counter(p for m in self.meetings for p in (m.a, m.b))
@@ -119,16 +124,36 @@ def node_bonuses(capacity: int, problem: PairingProblem) -> list[float]:
     return bonuses
 
 
-def solve(problem: PairingProblem) -> PairingResult:
-    """The exact optimum: min-cost flow when bipartite, an integer program otherwise."""
+def solve(problem: PairingProblem, time_limit: float = 60.0) -> PairingResult:
+    """The exact optimum: min-cost flow when bipartite, an integer program otherwise (within
+    `time_limit` seconds, else its best solution or a greedy one, with a note)."""
     pairs = usable_pairs(problem)
     sides = bipartition(pairs)
+    note = None
     if sides is not None:
         chosen, solver = _solve_flow(problem, pairs, *sides), "min-cost-flow"
     else:
-        chosen, solver = _solve_milp(problem, pairs), "milp"
+        found, solver = _solve_milp(problem, pairs, time_limit)
+        chosen = found if found is not None else _greedy(problem, pairs)
+        if found is None:
+            solver, note = "greedy (fallback)", TIMED_OUT.format(limit=time_limit, fallback=GREEDY)
+        elif solver != "milp":
+            note = TIMED_OUT.format(limit=time_limit, fallback="找到的最好可行配对")
     chosen.sort(key=lambda p: (-p.score, p.a, p.b))
-    return PairingResult(chosen, float(sum(p.score for p in chosen)), solver)
+    return PairingResult(chosen, float(sum(p.score for p in chosen)), solver, note)
+
+
+def _greedy(problem: PairingProblem, pairs: list[Pair]) -> list[Pair]:
+    """Must-meets first, then the best-scored pairs while both sides and the venue have room."""
+    left = dict(problem.capacity)
+    room = problem.max_total if problem.max_total is not None else len(pairs)
+    chosen: list[Pair] = []
+    for pair in sorted(pairs, key=lambda p: (-_pair_value(p, problem), p.a, p.b)):
+        if len(chosen) < room and left[pair.a] > 0 and left[pair.b] > 0:
+            chosen.append(pair)
+            left[pair.a] -= 1
+            left[pair.b] -= 1
+    return chosen
 
 
 def _pair_value(pair: Pair, problem: PairingProblem) -> float:
@@ -173,8 +198,12 @@ def _solve_flow(
     return [pair for pair, amount in zip(pairs, used, strict=True) if amount > 0]
 
 
-def _solve_milp(problem: PairingProblem, pairs: list[Pair]) -> list[Pair]:
-    """x_e ∈ {0,1} per pair; y_{v,k} ∈ [0,1] per participant and meeting number k.
+def _solve_milp(
+    problem: PairingProblem, pairs: list[Pair], time_limit: float
+) -> tuple[list[Pair] | None, str]:
+    """(chosen pairs or None, "milp" or "milp (time limit)").
+
+    x_e ∈ {0,1} per pair; y_{v,k} ∈ [0,1] per participant and meeting number k.
 
     Σ_{e∋v} x_e = Σ_k y_{v,k}: a participant's meetings fill its numbered places, which
     carry the non-increasing bonuses, so the LP fills them in order.
@@ -200,7 +229,12 @@ def _solve_milp(problem: PairingProblem, pairs: list[Pair]) -> list[Pair]:
         constraints=constraints,
         integrality=np.concatenate([np.ones(n_x), np.zeros(n_y)]),
         bounds=Bounds(0, 1),
+        options={"time_limit": time_limit},
     )
-    if not result.success:
+    timed_out = result.status == 1  # iteration or time limit: maybe a feasible solution
+    if not result.success and not timed_out:
         raise MatcherError(f"配对求解失败（整数规划：{result.message}）")
-    return [pair for pair, x in zip(pairs, result.x[:n_x], strict=True) if x > 0.5]
+    solver = "milp (time limit)" if timed_out else "milp"
+    if result.x is None:
+        return None, solver
+    return [pair for pair, x in zip(pairs, result.x[:n_x], strict=True) if x > 0.5], solver

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 
 from matcher.embed.base import Encoder
 from matcher.errors import MatcherError
@@ -14,6 +15,11 @@ from matcher.explain import keyword_reason
 from matcher.workspace import Workspace
 
 MUST_MEET_REASON = "组织方指定必见"
+Progress = Callable[[int, int, str], None]  # (steps done, steps in all, message in Chinese)
+
+
+def _no_progress(done: int, total: int, message: str) -> None:
+    """The default progress callback: report nothing."""
 
 
 def _oriented(plan: EventPlan, first: str, second: str) -> tuple[str, str]:
@@ -37,15 +43,24 @@ def _never_meet(plan: EventPlan) -> set[frozenset[str]]:
     return pairs | {frozenset(pair) for pair in plan.removed}
 
 
-def pair_event(plan: EventPlan, workspace: Workspace, encoder: Encoder) -> EventPlan:
+def pair_event(
+    plan: EventPlan,
+    workspace: Workspace,
+    encoder: Encoder,
+    time_limit: float = 60.0,
+    progress: Progress = _no_progress,
+) -> EventPlan:
     """Choose the meetings: exact b-matching over the reciprocal candidates.
 
     Locked meetings stay (with their slot and table), removed pairs never come back, and
     must-meets are forced. Participants who get fewer meetings than asked are reported.
+    `progress` hears of each of the 3 steps (candidates, solving, reasons).
     """
     if not plan.participants:
         raise MatcherError("活动还没有参会方，请先添加参会方")
+    progress(0, 3, f"正在为 {len(plan.participants)} 个参会方生成候选会谈")
     candidates = {m.key: m for m in candidate_meetings(plan, workspace, encoder)}
+    progress(1, 3, f"正在从 {len(candidates)} 个候选中求解配对")
     locked = {m.key: m for m in plan.meetings if m.locked}
     slots = len(plan.event.slots)
     problem = PairingProblem(
@@ -60,7 +75,8 @@ def pair_event(plan: EventPlan, workspace: Workspace, encoder: Encoder) -> Event
         min_meetings=plan.event.min_meetings,
         fairness=plan.event.fairness,
     )
-    result = solve(problem)
+    result = solve(problem, time_limit)
+    progress(2, 3, f"正在整理 {len(result.meetings)} 场会谈的匹配理由")
     meetings = []
     for pair in result.meetings:
         if pair.key in locked:
@@ -79,6 +95,7 @@ def pair_event(plan: EventPlan, workspace: Workspace, encoder: Encoder) -> Event
     plan.objective = round(sum(m.score for m in meetings), 4)
     plan.shortfalls = shortfalls(plan, list(candidates.values()), problem)
     plan.unplaced = {}
+    plan.pairing_note, plan.schedule_method, plan.schedule_note = result.note, None, None
     return plan
 
 
@@ -139,7 +156,9 @@ def shortfalls(
 
 
 def schedule_event(plan: EventPlan, time_limit: float = 20.0) -> EventPlan:
-    """Give every meeting a slot and a table; locked meetings keep theirs."""
+    """Give every meeting a slot and a table; locked meetings keep theirs. When the exact
+    model does not finish within `time_limit` seconds, the fallback schedule is used and
+    `plan.schedule_note` says so."""
     if not plan.meetings:
         raise MatcherError("还没有配对结果，请先运行配对")
     availability = {
@@ -155,6 +174,7 @@ def schedule_event(plan: EventPlan, time_limit: float = 20.0) -> EventPlan:
         pairs, len(plan.event.slots), plan.event.tables, availability, locked, time_limit
     )  # type: ignore[arg-type]
     plan.unplaced = {}
+    plan.schedule_method, plan.schedule_note = result.method, result.note
     for index, meeting in enumerate(plan.meetings):
         if index in result.placed:
             meeting.slot, meeting.table = result.placed[index]

@@ -7,22 +7,32 @@ balancing pass makes every colour class (slot) hold ⌊m/k⌋ or ⌈m/k⌉ meeti
 limit holds whenever tables suffice. Both bounds are lower bounds, so this is optimal.
 With availability windows, locked meetings, a non-bipartite event or too few slots, a
 CP-SAT model places as many meetings as possible (then the best-scored ones) and lists the
-unplaced with the reason.
+unplaced with the reason. The model starts from a feasible schedule (the balanced colouring
+cut to the best slots, or a greedy one by score; when the greedy one places every meeting it
+is optimal and no model is needed) and never fails for lack of time: when it finds nothing
+better within the time limit, that schedule is returned, with a note saying so.
 """
 
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from matcher.events.pairing import Pair, bipartition
+from matcher.events.pairing import Pair
 
 NO_COMMON_SLOT = "双方没有共同的空闲时段"
 NO_ROOM = "时段或桌位已满（与双方其他会谈冲突）"
+LOCK_CONFLICT = "锁定的时段或桌位与其他锁定会谈冲突，或已超出活动的时段与桌数"
+FALLBACK_LABELS: dict[str, str] = {
+    "edge-colouring (fallback)": "均衡的 König 边着色排程（保留总分最高的时段）",
+    "greedy (fallback)": "贪心排程（匹配度高的会谈优先）",
+}
+TIMED_OUT = "精确排程未在 {limit:g} 秒时限内完成，已采用{fallback}"
+NOT_PROVEN = "精确排程未在 {limit:g} 秒时限内证明最优，已采用找到的最好可行排程"
 
 
 @dataclass
@@ -32,6 +42,12 @@ class ScheduleResult:
     placed: dict[int, tuple[int, int]]
     unplaced: dict[int, str] = field(default_factory=dict)
     method: str = "edge-colouring"
+    note: str | None = None  # Chinese, when the exact model did not finish within its limit
+
+    @property
+    def fallback(self) -> bool:
+        """Whether the schedule is the fallback, not the exact model's."""
+        return self.method in FALLBACK_LABELS
 
     @property
     def slots_used(self) -> int:
@@ -54,14 +70,58 @@ def schedule(
     locked: Mapping[int, tuple[int, int]] | None = None,
     time_limit: float = 20.0,
 ) -> ScheduleResult:
-    """Place `meetings` into `slots` × `tables`; `availability` maps a participant to its slots."""
+    """Place `meetings` into `slots` × `tables`; `availability` maps a participant to its slots.
+
+    Always feasible: when CP-SAT finds no better schedule within `time_limit` seconds, the
+    starting schedule is returned (`method` ends in "(fallback)", `note` says so).
+    """
     if not meetings:
         return ScheduleResult({})
     colours = max(max_degree(meetings), math.ceil(len(meetings) / max(tables, 1)))
-    simple = not availability and not locked and bipartition(meetings) is not None
+    simple = not availability and not locked and two_sided(meetings)
     if simple and colours <= slots:
         return ScheduleResult(_with_tables(edge_colouring(meetings, colours), {}))
-    return _solve_cp(meetings, slots, tables, availability or {}, locked or {}, time_limit)
+    kept, unplaced = _consistent_locks(meetings, slots, tables, locked or {})
+    allowed = _options(meetings, slots, availability or {}, kept, unplaced)
+    if simple:
+        method = "edge-colouring (fallback)"
+        start = _best_colour_classes(meetings, colours, slots)
+    else:
+        method = "greedy (fallback)"
+        start = _greedy(meetings, tables, allowed, kept)
+        if len(start) == len(allowed):  # everything placeable is placed: nothing to improve
+            return ScheduleResult(_with_tables(start, kept), unplaced, "greedy")
+    slot_of: Mapping[int, int] = start
+    note: str | None = TIMED_OUT.format(limit=time_limit, fallback=FALLBACK_LABELS[method])
+    found, optimal = _solve_cp(meetings, tables, allowed, kept, start, time_limit)
+    if found is not None and _value(meetings, found) >= _value(meetings, start):
+        slot_of, method, note = found, "cp-sat (optimal)", None
+        if not optimal:
+            method, note = "cp-sat (time limit)", NOT_PROVEN.format(limit=time_limit)
+    unplaced.update((index, NO_ROOM) for index in allowed if index not in slot_of)
+    return ScheduleResult(_with_tables(slot_of, kept), unplaced, method, note)
+
+
+def two_sided(meetings: Sequence[Pair]) -> bool:
+    """Whether the meeting graph is bipartite (no odd cycle), whoever sits on which side."""
+    neighbours: dict[str, list[str]] = defaultdict(list)
+    for meeting in meetings:
+        neighbours[meeting.a].append(meeting.b)
+        neighbours[meeting.b].append(meeting.a)
+    side: dict[str, int] = {}
+    for root in neighbours:
+        if root in side:
+            continue
+        side[root], stack = 0, [root]
+        while stack:
+            vertex = stack.pop()
+            for other in neighbours[vertex]:
+                if other not in side:
+                    side[other] = 1 - side[vertex]
+                    stack.append(other)
+                elif side[other] == side[vertex]:
+                    return False
+    return True
 
 
 def edge_colouring(meetings: Sequence[Pair], colours: int) -> list[int]:
@@ -160,30 +220,109 @@ def _with_tables(
     return placed
 
 
-def _solve_cp(
+def _weight(meeting: Pair) -> int:
+    """A placed meeting's value: every placement first, then the better-scored ones."""
+    return 1000 + round(1000 * meeting.score)
+
+
+def _value(meetings: Sequence[Pair], slot_of: Mapping[int, int]) -> int:
+    return sum(_weight(meetings[index]) for index in slot_of)
+
+
+def _consistent_locks(
+    meetings: Sequence[Pair], slots: int, tables: int, locked: Mapping[int, tuple[int, int]]
+) -> tuple[dict[int, tuple[int, int]], dict[int, str]]:
+    """The locked meetings that fit together (in index order), and the others with the reason."""
+    kept: dict[int, tuple[int, int]] = {}
+    conflicts: dict[int, str] = {}
+    busy: set[tuple[str, int]] = set()
+    load: Counter[int] = Counter()
+    for index, (slot, table) in sorted(locked.items()):
+        people = [(meetings[index].a, slot), (meetings[index].b, slot)]
+        taken = any(place == (slot, table) for place in kept.values())
+        if not 0 <= slot < slots or load[slot] >= tables or taken or busy.intersection(people):
+            conflicts[index] = LOCK_CONFLICT
+            continue
+        kept[index] = (slot, table)
+        busy.update(people)
+        load[slot] += 1
+    return kept, conflicts
+
+
+def _options(
     meetings: Sequence[Pair],
     slots: int,
-    tables: int,
     availability: Mapping[str, set[int]],
     locked: Mapping[int, tuple[int, int]],
-    time_limit: float,
-) -> ScheduleResult:
-    model = cp_model.CpModel()
+    unplaced: dict[int, str],
+) -> dict[int, list[int]]:
+    """Meeting index → the slots it may take; meetings without any go to `unplaced`."""
     allowed: dict[int, list[int]] = {}
-    x: dict[tuple[int, int], cp_model.IntVar] = {}
-    unplaced: dict[int, str] = {}
     for index, meeting in enumerate(meetings):
+        if index in unplaced:
+            continue
         free_a = availability.get(meeting.a, range(slots))
         free_b = availability.get(meeting.b, range(slots))
         options = [s for s in range(slots) if s in free_a and s in free_b]
         if index in locked:
             options = [locked[index][0]]
-        if not options:
+        if options:
+            allowed[index] = options
+        else:
             unplaced[index] = NO_COMMON_SLOT
-            continue
-        allowed[index] = options
+    return allowed
+
+
+def _best_colour_classes(meetings: Sequence[Pair], colours: int, slots: int) -> dict[int, int]:
+    """The balanced colouring with `colours` > `slots`, cut to its `slots` best colour classes."""
+    colour_of = edge_colouring(meetings, colours)
+    value: Counter[int] = Counter()
+    for index, colour in enumerate(colour_of):
+        value[colour] += _weight(meetings[index])
+    kept = sorted(sorted(range(colours), key=lambda c: (-value[c], c))[:slots])
+    slot_of_colour = {colour: slot for slot, colour in enumerate(kept)}
+    return {i: slot_of_colour[c] for i, c in enumerate(colour_of) if c in slot_of_colour}
+
+
+def _greedy(
+    meetings: Sequence[Pair],
+    tables: int,
+    allowed: Mapping[int, list[int]],
+    locked: Mapping[int, tuple[int, int]],
+) -> dict[int, int]:
+    """Locked meetings in place, then best score first into the least-loaded free slot."""
+    slot_of = {index: slot for index, (slot, _) in locked.items()}
+    busy = {(p, slot) for i, slot in slot_of.items() for p in (meetings[i].a, meetings[i].b)}
+    load = Counter(slot_of.values())
+    rest = sorted((i for i in allowed if i not in locked), key=lambda i: (-meetings[i].score, i))
+    for index in rest:
+        a, b = meetings[index].a, meetings[index].b
+        free = [s for s in allowed[index]
+                if load[s] < tables and (a, s) not in busy and (b, s) not in busy]  # fmt: skip
+        if free:
+            slot = min(free, key=lambda s: (load[s], s))
+            slot_of[index] = slot
+            busy.update(((a, slot), (b, slot)))
+            load[slot] += 1
+    return slot_of
+
+
+def _solve_cp(
+    meetings: Sequence[Pair],
+    tables: int,
+    allowed: Mapping[int, list[int]],
+    locked: Mapping[int, tuple[int, int]],
+    hint: Mapping[int, int],
+    time_limit: float,
+) -> tuple[dict[int, int] | None, bool]:
+    """(meeting index → slot, proven optimal) from CP-SAT started at `hint`; None when it
+    found no solution within `time_limit`."""
+    model = cp_model.CpModel()
+    x: dict[tuple[int, int], cp_model.IntVar] = {}
+    for index, options in allowed.items():
         for slot in options:
             x[index, slot] = model.new_bool_var(f"x{index}_{slot}")
+            model.add_hint(x[index, slot], hint.get(index) == slot)
         model.add_at_most_one(x[index, s] for s in options)
         if index in locked:
             model.add(x[index, locked[index][0]] == 1)
@@ -197,19 +336,16 @@ def _solve_cp(
         model.add_at_most_one(group)
     for group in by_slot.values():
         model.add(sum(group) <= tables)
-    model.maximize(sum(var * (1000 + round(1000 * meetings[i].score)) for (i, _), var in x.items()))
+    model.maximize(sum(var * _weight(meetings[i]) for (i, _), var in x.items()))
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = time_limit
     solver.parameters.num_workers = 1  # one worker: the same input gives the same schedule
     status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        raise RuntimeError("排程求解失败：锁定的会谈相互冲突")
+        return None, False
     slot_of = {}
     for index, options in allowed.items():
         chosen = [s for s in options if solver.value(x[index, s])]
         if chosen:
             slot_of[index] = chosen[0]
-        else:
-            unplaced[index] = NO_ROOM
-    method = "cp-sat (optimal)" if status == cp_model.OPTIMAL else "cp-sat (time limit)"
-    return ScheduleResult(_with_tables(slot_of, locked), unplaced, method)
+    return slot_of, status == cp_model.OPTIMAL

@@ -116,3 +116,23 @@ def test_venue_capacity_keeps_the_best_meetings():
     general = [Pair("A", "B", 0.9), Pair("B", "C", 0.8), Pair("C", "A", 0.7)]
     capped = solve(PairingProblem({"A": 2, "B": 2, "C": 2}, general, max_total=1))
     assert capped.solver == "milp" and len(capped.meetings) == 1
+
+
+def test_integer_program_out_of_time_falls_back_to_a_greedy_pairing_and_says_so():
+    people = [f"P{i}" for i in range(6)]
+    pairs = [
+        Pair(a, b, 0.1 + 0.1 * i) for i, (a, b) in enumerate(itertools.combinations(people, 2))
+    ]
+    problem = PairingProblem(
+        capacity={p: 2 for p in people}, pairs=pairs, must_meet={frozenset(("P0", "P1"))},
+        max_total=5,
+    )  # fmt: skip
+    exact = solve(problem)
+    assert exact.solver == "milp" and exact.note is None
+    result = solve(problem, time_limit=0)
+    assert result.solver == "greedy (fallback)"
+    assert result.note.startswith("精确配对未在 0 秒时限内完成，已采用贪心配对")
+    counts = result.counts()
+    assert frozenset(("P0", "P1")) in {m.key for m in result.meetings}  # must-meet first
+    assert len(result.meetings) == 5 and all(counts[p] <= 2 for p in people)
+    assert result.objective <= exact.objective

@@ -1,15 +1,26 @@
-"""Scheduling: no double booking, table limits, availability, locks, and König's bound."""
+"""Scheduling: no double booking, table limits, availability, locks, König's bound, and a
+feasible schedule (said to be the fallback) when the exact model runs out of time."""
 
 from __future__ import annotations
 
+import itertools
 import math
+import random
+import time
 from collections import Counter
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from matcher.events.pairing import Pair
-from matcher.events.schedule import NO_COMMON_SLOT, max_degree, schedule
+from matcher.events.schedule import (
+    LOCK_CONFLICT,
+    NO_COMMON_SLOT,
+    NO_ROOM,
+    max_degree,
+    schedule,
+    two_sided,
+)
 
 
 @st.composite
@@ -75,3 +86,59 @@ def test_locked_meetings_keep_slot_and_table():
     assert result.placed[0] == (1, 2)
     assert not result.unplaced
     assert_valid(meetings, result, 2, 2)
+
+
+def complete_graph(size: int) -> list[Pair]:
+    """Everyone meets everyone: odd cycles, so no bipartite colouring exists."""
+    people = [f"P{i}" for i in range(size)]
+    return [
+        Pair(a, b, 0.5 + 0.01 * i) for i, (a, b) in enumerate(itertools.combinations(people, 2))
+    ]
+
+
+def test_exact_model_out_of_time_falls_back_to_a_greedy_schedule_and_says_so():
+    meetings = complete_graph(5)  # 10 meetings, everyone in 4, only 2 slots
+    exact = schedule(meetings, slots=2, tables=5)
+    assert exact.method == "cp-sat (optimal)" and exact.note is None and not exact.fallback
+    result = schedule(meetings, slots=2, tables=5, time_limit=0)
+    assert result.method == "greedy (fallback)" and result.fallback
+    assert result.note == "精确排程未在 0 秒时限内完成，已采用贪心排程（匹配度高的会谈优先）"
+    assert_valid(meetings, result, 2, 5)
+    assert len(result.placed) == 4 and all(r == NO_ROOM for r in result.unplaced.values())
+
+
+def test_bipartite_event_out_of_time_falls_back_to_the_best_colour_classes():
+    meetings = [Pair(f"D{i}", f"S{j}", 0.1 * (i + j + 1)) for i in range(4) for j in range(4)]
+    result = schedule(meetings, slots=3, tables=4, time_limit=0)  # König needs 4 slots
+    assert result.method == "edge-colouring (fallback)" and "König" in result.note
+    assert_valid(meetings, result, 3, 4)
+    assert len(result.placed) == 12 and result.slots_used == 3
+
+
+def test_greedy_that_places_everything_needs_no_model():
+    """A big event with people on both sides (the case that timed out and answered 500)."""
+    rng = random.Random(7)
+    people = [f"P{i}" for i in range(1800)]
+    pairs = {frozenset(rng.sample(people, 2)) for _ in range(4000)}
+    meetings = [Pair(*sorted(key), rng.random()) for key in pairs]
+    assert not two_sided(meetings)
+    started = time.perf_counter()
+    result = schedule(meetings, slots=20, tables=400, time_limit=0)
+    assert time.perf_counter() - started < 5
+    assert result.method == "greedy" and result.note is None and not result.unplaced
+    assert_valid(meetings, result, 20, 400)
+
+
+def test_a_participant_on_both_sides_of_an_even_cycle_is_still_coloured():
+    meetings = [Pair("A", "B", 0.9), Pair("B", "C", 0.8), Pair("C", "D", 0.7), Pair("D", "A", 0.6)]
+    assert two_sided(meetings) and not two_sided(complete_graph(3))
+    result = schedule(meetings, slots=2, tables=2)
+    assert result.method == "edge-colouring" and not result.unplaced
+
+
+def test_conflicting_locks_are_unplaced_with_the_reason_not_an_error():
+    meetings = [Pair("D1", "S1", 0.9), Pair("D1", "S2", 0.8), Pair("D2", "S3", 0.7)]
+    locked = {0: (0, 1), 1: (0, 2), 2: (5, 1)}  # D1 twice in slot 0; slot 5 does not exist
+    result = schedule(meetings, slots=2, tables=2, locked=locked, time_limit=5)
+    assert result.placed[0] == (0, 1)
+    assert result.unplaced == {1: LOCK_CONFLICT, 2: LOCK_CONFLICT}
