@@ -12,12 +12,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import BinaryIO, Protocol
 
-from matcher.atomic import folder_lock, write_text_atomic
+from matcher.atomic import atomic_path, folder_lock, write_text_atomic
 from matcher.errors import NotFoundError, VersionConflict
 from matcher.types import KIND_LABELS, MODELS, RECORD_KINDS, Record
 
@@ -86,6 +86,18 @@ class RecordStore(Protocol):
         """Record id → `content_hash` of its embedded text, for every record of `kind`."""
         ...
 
+    def existing_ids(self, kind: str, ids: Iterable[str]) -> set[str]:
+        """The ids of `ids` that are stored (no record is parsed)."""
+        ...
+
+    def iter_records(self, kind: str, batch: int = 5000) -> Iterator[Record]:
+        """Every record of `kind`, read `batch` at a time (memory bounded by the batch)."""
+        ...
+
+    def iter_texts(self, kind: str, batch: int = 5000) -> Iterator[tuple[str, str]]:
+        """(id, embedded text) of every record of `kind`, in `iter_records` order."""
+        ...
+
 
 def records_fingerprint(records: dict[str, Record]) -> str:
     """A hash over (id, hash of embedded text) of every record, in id order."""
@@ -123,22 +135,58 @@ def count_changes(
     return UpsertSummary(added, updated, unchanged), changed
 
 
+_FAST_ID = b'{"id": "'
+COMPACT_MIN_DEAD = 10_000  # superseded lines tolerated before a compaction is considered
+
+
+def _line_id(line: bytes) -> str:
+    """The id of one stored line, without parsing the rest of it when it starts as we write."""
+    if line.startswith(_FAST_ID):
+        end = line.find(b'"', len(_FAST_ID))
+        raw = line[len(_FAST_ID) : end]
+        if end > 0 and b"\\" not in raw:
+            return raw.decode("utf-8")
+    return str(json.loads(line)["id"])
+
+
+def _line(record: Record) -> bytes:
+    return (json.dumps(record.model_dump(mode="json"), ensure_ascii=False) + "\n").encode()
+
+
+@dataclass
+class _Index:
+    """Where each live record of a kind starts in its file, and its version."""
+
+    stamp: tuple[int, int, int]  # the records file's inode, size and mtime when read
+    offsets: dict[str, int]
+    versions: dict[str, int]
+    end: int  # bytes of complete lines (a torn last line of a killed append is not counted)
+    dead: int = 0  # lines superseded by a later line of the same id
+
+
 @dataclass(frozen=True)
 class _Loaded:
-    stamp: tuple[int, int, int]  # the records file's inode, size and mtime when read
+    stamp: tuple[int, int, int]
     records: dict[str, Record]
-    versions: dict[str, int]
 
 
 class JsonlRecordStore:
-    """Records of every kind under `root/records/`: `<kind>.jsonl` (one record a line) and
-    `<kind>.versions.json` (id → version; a record it does not list is at version 1).
+    """Records of every kind under `root/records/`: `<kind>.jsonl` (one record a line; a later
+    line of an id replaces the earlier one) and `<kind>.versions.json` (id → version when the
+    file was last rewritten; a record it does not list starts at 1, and every later line of
+    an id is one version more).
 
-    Reads are cached until the file changes on disk; writes take the folder's lock and
-    re-read, so several stores (processes) over one folder lose no update."""
+    An upsert appends only the changed records, so a large import costs no more than its
+    size; when superseded lines outnumber live ones the file is compacted (rewritten
+    atomically). A delete rewrites it. A line torn by a killed append is ignored and cut off
+    by the next write. Reads are cached until the file changes on disk; writes take the
+    folder's lock and re-read, so several stores (processes) over one folder lose no update.
+    `load` parses every record; `count`, `existing_ids`, `get_many` and the iterators keep
+    only an id → offset index in memory."""
 
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
+        self._index_cache: dict[str, _Index] = {}
         self._cache: dict[str, _Loaded] = {}
 
     def path(self, kind: str) -> Path:
@@ -149,53 +197,62 @@ class JsonlRecordStore:
 
     def load(self, kind: str) -> dict[str, Record]:
         """All records of `kind`, by id, in insertion order."""
-        return self._fresh(kind).records
+        index = self._index(kind)
+        cached = self._cache.get(kind)
+        if cached is not None and cached.stamp == index.stamp:
+            return cached.records
+        records: dict[str, Record] = {}
+        with self.path(kind).open("rb") as handle:
+            for record in self._live(kind, handle, index):
+                records[record.id] = record
+        records = {record_id: records[record_id] for record_id in index.offsets}
+        self._cache[kind] = _Loaded(index.stamp, records)
+        return records
 
     def get(self, kind: str, record_id: str) -> Record:
         return self.get_versioned(kind, record_id)[0]
 
     def get_versioned(self, kind: str, record_id: str) -> tuple[Record, int]:
         """One record and its version; `NotFoundError` when absent."""
-        loaded = self._fresh(kind)
-        record = loaded.records.get(record_id)
-        if record is None:
+        index = self._index(kind)
+        found = self._read(kind, index, [record_id])
+        if record_id not in found:
             raise NotFoundError(f"找不到{KIND_LABELS[kind]}「{record_id}」")
-        return record, loaded.versions[record_id]
+        return found[record_id], index.versions[record_id]
 
     def upsert(
         self, kind: str, records: Iterable[Record], expected: Mapping[str, int] | None = None
     ) -> UpsertSummary:
-        """Insert or replace records by id; the files are rewritten atomically."""
+        """Insert or replace records by id; only changed records are appended."""
+        batch = list(records)
         with folder_lock(self.path(kind).parent):
-            loaded = self._fresh(kind)
-            check_versions(kind, expected or {}, loaded.versions)
-            current = dict(loaded.records)
-            summary, changed = count_changes(current, records)
+            index = self._index(kind)
+            check_versions(kind, expected or {}, index.versions)
+            current = self._read(kind, index, [record.id for record in batch])
+            summary, changed = count_changes(current, batch)
             if changed:
                 latest = {record.id: record for record in changed}
-                current.update(latest)
-                versions = dict(loaded.versions)
-                versions.update((i, versions.get(i, 0) + 1) for i in latest)
-                self._write(kind, current, versions)
+                self._append(kind, index, latest)
+                if index.dead > max(COMPACT_MIN_DEAD, len(index.offsets)):
+                    self._rewrite(kind, index, set())
         return summary
 
     def delete(
         self, kind: str, ids: Iterable[str], expected: Mapping[str, int] | None = None
     ) -> int:
-        """Delete records by id; returns how many existed."""
+        """Delete records by id (the file is rewritten atomically); how many existed."""
         with folder_lock(self.path(kind).parent):
-            loaded = self._fresh(kind)
-            check_versions(kind, expected or {}, loaded.versions)
-            current = dict(loaded.records)
-            removed = sum(current.pop(i, None) is not None for i in ids)
-            if removed:
-                versions = {i: v for i, v in loaded.versions.items() if i in current}
-                self._write(kind, current, versions)
-        return removed
+            index = self._index(kind)
+            check_versions(kind, expected or {}, index.versions)
+            gone = {i for i in ids if i in index.offsets}
+            if gone:
+                self._rewrite(kind, index, gone)
+        return len(gone)
 
     def get_many(self, kind: str, ids: Iterable[str]) -> dict[str, Record]:
-        records = self.load(kind)
-        return {i: records[i] for i in dict.fromkeys(ids) if i in records}
+        wanted = list(dict.fromkeys(ids))
+        found = self._read(kind, self._index(kind), wanted)
+        return {i: found[i] for i in wanted if i in found}
 
     def of_enterprise(self, kind: str, enterprise_id: str) -> list[Record]:
         records = self.load(kind).values()
@@ -203,7 +260,25 @@ class JsonlRecordStore:
         return sorted(mine, key=lambda record: record.id)
 
     def count(self, kind: str) -> int:
-        return len(self.load(kind))
+        return len(self._index(kind).offsets)
+
+    def existing_ids(self, kind: str, ids: Iterable[str]) -> set[str]:
+        """The ids of `ids` that are stored."""
+        offsets = self._index(kind).offsets
+        return {i for i in ids if i in offsets}
+
+    def iter_records(self, kind: str, batch: int = 5000) -> Iterator[Record]:
+        """Every record of `kind`, in file order, as the file was when iteration began."""
+        index = self._index(kind)
+        if not index.offsets:
+            return
+        with self.path(kind).open("rb") as handle:
+            yield from self._live(kind, handle, index)
+
+    def iter_texts(self, kind: str, batch: int = 5000) -> Iterator[tuple[str, str]]:
+        """(id, embedded text) of every record of `kind`, as `iter_records` orders them."""
+        for record in self.iter_records(kind, batch):
+            yield record.id, record.embed_text()
 
     def kind_version(self, kind: str) -> str:
         """A hash over (id, embedded text) of every record: changes when indexed content does."""
@@ -219,35 +294,128 @@ class JsonlRecordStore:
             return (0, 0, 0)
         return (stat.st_ino, stat.st_size, stat.st_mtime_ns)
 
-    def _fresh(self, kind: str) -> _Loaded:
-        """The records and versions of `kind`, read again when the file changed on disk."""
+    def _index(self, kind: str) -> _Index:
+        """The id → offset index of `kind`, read again when the file changed on disk."""
         if kind not in RECORD_KINDS:
             raise NotFoundError(f"未知的记录类型：{kind}")
         stamp = self._stamp(kind)
-        cached = self._cache.get(kind)
+        cached = self._index_cache.get(kind)
         if cached is not None and cached.stamp == stamp:
             return cached
-        model = MODELS[kind]
-        records: dict[str, Record] = {}
-        path = self.path(kind)
-        if path.exists():
-            with path.open(encoding="utf-8") as handle:
-                for line in handle:
-                    if line.strip():
-                        record = model.model_validate_json(line)
-                        records[record.id] = record
         versions_path = self.versions_path(kind)
         stored = json.loads(versions_path.read_text("utf-8")) if versions_path.exists() else {}
-        loaded = _Loaded(stamp, records, {i: stored.get(i, 1) for i in records})
-        self._cache[kind] = loaded
-        return loaded
+        index = _Index(stamp, {}, {}, 0)
+        if stamp != (0, 0, 0):
+            with self.path(kind).open("rb") as handle:
+                offset = 0
+                for line in handle:
+                    if line.strip() and not self._indexed(index, line, offset, stored):
+                        break  # a torn last line: everything before it counts
+                    offset += len(line)
+                    index.end = offset
+        self._index_cache[kind] = index
+        return index
 
-    def _write(self, kind: str, records: dict[str, Record], versions: dict[str, int]) -> None:
-        """Versions first: a crash in between leaves a version ahead of its record (a spurious
-        conflict at worst), never a changed record at its old version."""
+    @staticmethod
+    def _indexed(index: _Index, line: bytes, offset: int, stored: dict[str, int]) -> bool:
+        complete = line.endswith(b"\n")
+        try:
+            if not complete:
+                json.loads(line)  # a last line without a newline counts only when whole
+            record_id = _line_id(line)
+        except (ValueError, KeyError, TypeError):
+            if complete:
+                raise
+            return False
+        if record_id in index.offsets:
+            index.dead += 1
+            index.versions[record_id] += 1
+        else:
+            index.versions[record_id] = stored.get(record_id, 1)
+        index.offsets[record_id] = offset  # a replaced record keeps its place, as in a dict
+        return True
+
+    def _live(self, kind: str, handle: BinaryIO, index: _Index) -> Iterator[Record]:
+        """The live records of the file open in `handle`, in file order, up to `index.end`."""
+        model = MODELS[kind]
+        offset = 0
+        for line in handle:
+            if offset >= index.end:
+                return
+            if line.strip():
+                record_id = _line_id(line)
+                if index.offsets.get(record_id) == offset:
+                    yield model.model_validate_json(line)
+            offset += len(line)
+
+    def _read(self, kind: str, index: _Index, ids: Iterable[str]) -> dict[str, Record]:
+        """The stored records among `ids`, read at their offsets (or from a fresh `load`)."""
+        cached = self._cache.get(kind)
+        if cached is not None and cached.stamp == index.stamp:
+            return {i: cached.records[i] for i in ids if i in cached.records}
+        places = sorted({index.offsets[i] for i in ids if i in index.offsets})
+        if not places:
+            return {}
+        model = MODELS[kind]
+        found: dict[str, Record] = {}
+        with self.path(kind).open("rb") as handle:
+            for place in places:
+                handle.seek(place)
+                record = model.model_validate_json(handle.readline())
+                found[record.id] = record
+        return found
+
+    def _append(self, kind: str, index: _Index, latest: dict[str, Record]) -> None:
+        """Append the changed records in one write (cutting off a torn line first)."""
+        path = self.path(kind)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("ab") as handle:
+            start = index.end
+            handle.truncate(start)
+            if start:
+                with path.open("rb") as reader:
+                    reader.seek(start - 1)
+                    if reader.read(1) != b"\n":
+                        handle.write(b"\n")
+                        start += 1
+            lines = [_line(record) for record in latest.values()]
+            try:
+                handle.write(b"".join(lines))
+                handle.flush()
+                os.fsync(handle.fileno())
+            except BaseException:
+                handle.truncate(index.end)
+                raise
+        offset = start
+        for record, line in zip(latest.values(), lines, strict=True):
+            if record.id in index.offsets:
+                index.dead += 1
+            index.offsets[record.id] = offset
+            index.versions[record.id] = index.versions.get(record.id, 0) + 1
+            offset += len(line)
+        cached = self._cache.get(kind)
+        index.end = offset
+        index.stamp = self._stamp(kind)
+        if cached is not None:
+            merged = dict(cached.records)
+            merged.update(latest)
+            self._cache[kind] = _Loaded(index.stamp, merged)
+
+    def _rewrite(self, kind: str, index: _Index, gone: set[str]) -> None:
+        """Rewrite the file with one line per live record not in `gone`, versions first: a
+        crash in between leaves a version ahead of its record (a spurious conflict at worst),
+        never a changed record at its old version."""
+        keep = [i for i in index.offsets if i not in gone]
+        versions = {i: index.versions[i] for i in keep}
         write_text_atomic(self.versions_path(kind), json.dumps(versions, ensure_ascii=False))
-        lines = (
-            json.dumps(r.model_dump(mode="json"), ensure_ascii=False) for r in records.values()
-        )
-        write_text_atomic(self.path(kind), "".join(line + "\n" for line in lines))
-        self._cache[kind] = _Loaded(self._stamp(kind), records, versions)
+        path = self.path(kind)
+        offsets: dict[str, int] = {}
+        with path.open("rb") as source, atomic_path(path) as tmp, tmp.open("wb") as out:
+            for record_id in keep:
+                source.seek(index.offsets[record_id])
+                line = source.readline()
+                offsets[record_id] = out.tell()
+                out.write(line if line.endswith(b"\n") else line + b"\n")
+            end = out.tell()
+        self._cache.pop(kind, None)
+        self._index_cache[kind] = _Index(self._stamp(kind), offsets, versions, end)

@@ -199,6 +199,39 @@ class SqlRecordStore:
             rows = connection.execute(select(row.id, row.content_hash))
             return {record_id: digest for record_id, digest in rows}
 
+    def existing_ids(self, kind: str, ids: Iterable[str]) -> set[str]:
+        """The ids of `ids` that are stored (primary-key lookups, no JSON parsed)."""
+        row = _row_class(kind)
+        found: set[str] = set()
+        with self.engine.connect() as connection:
+            for chunk in _chunks(list(dict.fromkeys(ids))):
+                found.update(connection.scalars(select(row.id).where(row.id.in_(chunk))))
+        return found
+
+    def iter_records(self, kind: str, batch: int = 5000) -> Iterator[Record]:
+        """Every record of `kind` in id order, `batch` rows per query by keyset pagination
+        (`id > last`, never OFFSET); each page is its own short read, so a slow consumer
+        holds no transaction open."""
+        row = _row_class(kind)
+        model = MODELS[kind]
+        last: str | None = None
+        while True:
+            query = select(row.id, row.data).order_by(row.id).limit(batch)
+            if last is not None:
+                query = query.where(row.id > last)
+            with self.engine.connect() as connection:
+                page = connection.execute(query).all()
+            for found in page:
+                yield model.model_validate(found.data)
+            if len(page) < batch:
+                return
+            last = page[-1].id
+
+    def iter_texts(self, kind: str, batch: int = 5000) -> Iterator[tuple[str, str]]:
+        """(id, embedded text) of every record of `kind`, in id order (see `iter_records`)."""
+        for record in self.iter_records(kind, batch):
+            yield record.id, record.embed_text()
+
     def count(self, kind: str) -> int:
         """How many records of `kind` are stored."""
         row = _row_class(kind)

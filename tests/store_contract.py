@@ -114,3 +114,20 @@ def test_contract_a_stale_delete_is_refused_and_a_deleted_record_cannot_be_updat
         store_factory().upsert("need", [need("N1", text="第三版")], expected={"N1": 2})
     assert caught.value.current is None
     assert store_factory().load("need") == {}
+
+
+def test_contract_streaming_reads(store_factory):
+    store = store_factory()
+    needs = [need(f"N{i:03d}", text=f"需要第{i}项检测工艺") for i in range(1, 13)]
+    store.upsert("need", needs[6:])
+    store.upsert("need", needs[:6])
+    store.upsert("need", [need("N003", text="改为需要激光焊接工艺")])
+    reopened = store_factory()
+    expected = {**{n.id: n for n in needs}, "N003": need("N003", text="改为需要激光焊接工艺")}
+    streamed = list(reopened.iter_records("need", batch=5))
+    assert len(streamed) == 12 and {r.id: r for r in streamed} == expected
+    texts = dict(reopened.iter_texts("need", batch=5))
+    assert texts == {i: r.embed_text() for i, r in expected.items()}
+    assert reopened.existing_ids("need", ["N001", "N404", "N012"]) == {"N001", "N012"}
+    assert list(reopened.iter_records("offer")) == []
+    assert reopened.existing_ids("offer", ["O1"]) == set()
