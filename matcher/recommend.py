@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 
@@ -55,6 +56,10 @@ class Scored:
     matched_id: str | None = None
     confidence: float = 0.0
     match: bool = False
+    explain: Callable[[], list[str]] | None = None  # reasons put first, computed only if shown
+
+    def all_reasons(self) -> list[str]:
+        return [*self.explain(), *self.reasons] if self.explain else self.reasons
 
 
 def no_hit(record_id: str) -> Candidate:
@@ -92,11 +97,13 @@ def scored(
     reasons: list[str],
     checks: list[RuleCheck] | None = None,
     matched_id: str | None = None,
+    explain: Callable[[], list[str]] | None = None,
 ) -> Scored:
     """A `Scored` carrying the hit's confidence and match verdict."""
     return Scored(
-        record, features, reasons, checks or [], matched_id, candidate.confidence, candidate.match
-    )
+        record, features, reasons, checks or [], matched_id, candidate.confidence,
+        candidate.match, explain,
+    )  # fmt: skip
 
 
 def rank(scored: list[Scored], ranker: Ranker, kind: str, k: int) -> list[Recommendation]:
@@ -118,7 +125,7 @@ def rank(scored: list[Scored], ranker: Ranker, kind: str, k: int) -> list[Recomm
             title=scored[i].record.display_title(),
             score=round(float(scores[i]), 4),
             parts={name: round(float(v), 4) for name, v in scored[i].features.items()},
-            reasons=scored[i].reasons,
+            reasons=scored[i].all_reasons(),
             checks=scored[i].checks,
             matched_id=scored[i].matched_id,
             confidence=round(scored[i].confidence, 4),
@@ -220,14 +227,15 @@ class Recommender:
     ) -> Scored:
         features = pair_features(text_features(candidate), result, enterprise)
         weight = self.term_weight("tech_result")
-        reasons = text_reasons(text, candidate, result.embed_text(), weight)
+        explain = partial(text_reasons, text, candidate, result.embed_text(), weight)
+        reasons: list[str] = []
         if features.get("chain"):
             reasons.append(f"成果领域（{result.field}）服务企业所在{enterprise.chain}产业链")  # type: ignore[union-attr]
         modes = "、".join(result.transfer_modes) or "面议"
         price = f"，参考价格{result.price:g}万元" if result.price else ""
         reasons.append(f"技术成熟度TRL {result.trl}，转化方式：{modes}{price}")
         reasons.append(f"团队：{result.team}（{result.university}）")
-        return scored(result, candidate, features, reasons)
+        return scored(result, candidate, features, reasons, explain=explain)
 
     def _product(
         self,
@@ -239,17 +247,17 @@ class Recommender:
     ) -> Scored | None:
         features = pair_features(text_features(candidate), product, enterprise, need)
         weight = self.term_weight("finance_product")
-        reasons = text_reasons(text, candidate, product.embed_text(), weight)
-        reasons.append(
+        explain = partial(text_reasons, text, candidate, product.embed_text(), weight)
+        reasons = [
             f"额度{product.amount_min:g}–{product.amount_max:g}万元，期限{product.term_min}–"
             f"{product.term_max}个月，年化利率{product.rate:g}%"
-        )
+        ]
         checks = product_checks(product, enterprise, need, self.today)
         if any_failed(checks):
             return None
         features.update(rules_feature(checks))
         reasons.append(checks_summary(checks))
-        return scored(product, candidate, features, reasons, checks)
+        return scored(product, candidate, features, reasons, checks, explain=explain)
 
     def _offer(
         self,
@@ -265,13 +273,13 @@ class Recommender:
         if supplier is None:
             return None
         features = pair_features(text_features(candidate), offer, enterprise, supplier=supplier)
-        reasons = text_reasons(text, candidate, offer.text, self.term_weight("offer"))
-        reasons.append(f"供给方：{supplier.name}（{supplier.district}，{supplier.chain}）")
+        explain = partial(text_reasons, text, candidate, offer.text, self.term_weight("offer"))
+        reasons = [f"供给方：{supplier.name}（{supplier.district}，{supplier.chain}）"]
         if features.get("chain"):
             reasons.append(f"同属{supplier.chain}产业链")
         if features.get("district"):
             reasons.append(f"同在{supplier.district}，便于对接")
-        return scored(offer, candidate, features, reasons, matched_id=supplier.id)
+        return scored(offer, candidate, features, reasons, matched_id=supplier.id, explain=explain)
 
     # policies ----------------------------------------------------------------------------
     def policies(
