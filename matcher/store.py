@@ -202,10 +202,11 @@ class JsonlRecordStore:
         if cached is not None and cached.stamp == index.stamp:
             return cached.records
         records: dict[str, Record] = {}
-        with self.path(kind).open("rb") as handle:
-            for record in self._live(kind, handle, index):
-                records[record.id] = record
-        records = {record_id: records[record_id] for record_id in index.offsets}
+        if index.offsets:
+            with self.path(kind).open("rb") as handle:
+                for record in self._live(kind, handle, index):
+                    records[record.id] = record
+            records = {record_id: records[record_id] for record_id in index.offsets}
         self._cache[kind] = _Loaded(index.stamp, records)
         return records
 
