@@ -19,13 +19,15 @@ from matcher.errors import IngestError, MatcherError
 from matcher.ingest import ImportReport, Problem, import_path, scan_folder
 from matcher.ingest.columns import field_label
 from matcher.ingest.kinds import kind_from_filename, resolve_kind
+from matcher.ingest.stream import CHUNK_ROWS, STREAM_MIN_BYTES
 from matcher.types import KIND_LABELS
 from matcher.workspace import DEFAULT_WORKSPACE, init_workspace, open_workspace
 
 console = Console()
 stderr = Console(stderr=True)
 PROBLEMS_SHOWN = 50
-RESET_PARTS = ("records", "indexes", "cache", SETTINGS_FILE)
+CHECKPOINTS = "imports"  # the streaming import's checkpoints, inside the workspace
+RESET_PARTS = ("records", "indexes", "cache", CHECKPOINTS, SETTINGS_FILE)
 
 
 EncoderOption = Annotated[
@@ -41,6 +43,15 @@ KindOption = Annotated[
     ),
 ]
 SkipOption = Annotated[bool, typer.Option("--skip-bad-rows", help="跳过有问题的行，导入其余数据")]
+StreamOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--stream/--no-stream",
+        help=f"按批导入（每批单独写入，可断点续传，内存占用固定）；默认文件合计达到 "
+        f"{STREAM_MIN_BYTES >> 20} MB 时按批导入，否则整体校验后一次写入",
+    ),
+]
+ChunkOption = Annotated[int, typer.Option("--chunk-rows", min=1, help="按批导入时每批的行数")]
 
 
 @app.command("init", help="创建工作区（设置、记录、索引、缓存）。")
@@ -84,15 +95,20 @@ def import_(
     path: Annotated[Path, typer.Argument(help="数据文件（.csv .jsonl .xlsx）或包含它们的文件夹")],
     kind: KindOption = None,
     skip_bad_rows: SkipOption = False,
+    stream: StreamOption = None,
+    chunk_rows: ChunkOption = CHUNK_ROWS,
     workspace: WorkspaceOption = DEFAULT_WORKSPACE,
     as_json: JsonOption = False,
 ) -> None:
     """Import records; every bad row is listed with file, row, field and reason."""
     if kind:
         kind = resolve_kind(kind)
-    store = open_workspace(workspace).store
+    ws = open_workspace(workspace)
     try:
-        reports = import_path(store, path, kind, skip_bad_rows, progress=not as_json)
+        reports = import_path(
+            ws.store, path, kind, skip_bad_rows, progress=not as_json, stream=stream,
+            checkpoints=ws.root / CHECKPOINTS, chunk_rows=chunk_rows,
+        )  # fmt: skip
     except IngestError as error:
         if as_json:
             problems = [vars(p) for p in error.problems]
@@ -104,6 +120,12 @@ def import_(
         print(json.dumps([r.to_dict() for r in reports], ensure_ascii=False, indent=2))
         return
     print_reports(console, reports)
+    for r in reports:
+        if r.resumed_from:
+            console.print(
+                f"「{Path(r.file).name}」接上次中断处继续导入：此前已导入 {r.resumed_from} 行",
+                highlight=False,
+            )
     skipped = [p for r in reports for p in r.problems]
     if skipped:
         print_problems(stderr, skipped, kind, title="已跳过的问题行")

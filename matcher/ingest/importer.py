@@ -6,14 +6,16 @@ first, so needs and offers may cite enterprises of the same import), every probl
 file is collected, and only when there are none (or `skip_bad_rows` is set) are the records
 upserted. A file that cannot be read at all (bad format, unknown column) rejects the import
 even with `skip_bad_rows`: skipping a whole file is never silent.
+
+Large files (`stream=None` and 64 MiB or more in all, or `stream=True`) go through the
+streaming import instead (`matcher.ingest.stream`): chunk by chunk, resumable.
 """
 
 from __future__ import annotations
 
-from collections.abc import Container, Iterable
-from dataclasses import asdict, dataclass, field
+from collections.abc import Container, Iterable, Set
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from tqdm import tqdm
 
@@ -21,26 +23,12 @@ from matcher.errors import IngestError
 from matcher.ingest.kinds import KIND_ORDER, choices, kind_from_filename, resolve_kind
 from matcher.ingest.problems import Problem
 from matcher.ingest.readers import Row, file_format, open_table
+from matcher.ingest.references import check_citations
+from matcher.ingest.report import ImportReport
+from matcher.ingest.stream import CHUNK_ROWS, should_stream, stream_import
 from matcher.ingest.validate import REFERENCING_KINDS, CheckedFile, check_header, check_rows
 from matcher.store import RecordStore
 from matcher.types import KIND_LABELS
-
-
-@dataclass
-class ImportReport:
-    """What importing one file did: rows read, records added/updated/unchanged, rows skipped."""
-
-    file: str
-    kind: str
-    rows: int
-    added: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    skipped: int = 0
-    problems: list[Problem] = field(default_factory=list)
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 @dataclass
@@ -77,12 +65,19 @@ def import_file(
     kind: str | None = None,
     skip_bad_rows: bool = False,
     progress: bool = False,
+    stream: bool | None = None,
+    checkpoints: Path | None = None,
+    chunk_rows: int = CHUNK_ROWS,
 ) -> ImportReport:
-    """Import one CSV/JSONL/XLSX file; `kind` defaults to what the file name says."""
+    """Import one CSV/JSONL/XLSX file; `kind` defaults to what the file name says.
+
+    `stream`, `checkpoints` and `chunk_rows` as for `import_path`.
+    """
     path = Path(path)
     if path.is_dir():
         raise IngestError(f"「{path}」是文件夹，请用 import_path 导入")
-    return _import(store, [_target(path, kind)], skip_bad_rows, progress)[0]
+    targets = [_target(path, kind)]
+    return _run(store, targets, skip_bad_rows, progress, stream, checkpoints, chunk_rows)[0]
 
 
 def import_path(
@@ -91,17 +86,42 @@ def import_path(
     kind: str | None = None,
     skip_bad_rows: bool = False,
     progress: bool = True,
+    stream: bool | None = None,
+    checkpoints: Path | None = None,
+    chunk_rows: int = CHUNK_ROWS,
 ) -> list[ImportReport]:
-    """Import a file, or every data file of a folder (see `scan_folder`), all-or-nothing."""
+    """Import a file, or every data file of a folder (see `scan_folder`).
+
+    All-or-nothing, unless streamed: `stream=True`, or `None` and the files are large
+    (`should_stream`). A streamed import writes `chunk_rows` rows at a time and, with a
+    `checkpoints` folder, resumes where an interrupted run stopped.
+    """
     path = Path(path)
     if not path.exists():
         raise IngestError(f"找不到文件或文件夹「{path}」")
     if not path.is_dir():
-        return _import(store, [_target(path, kind)], skip_bad_rows, progress)
-    targets = scan_folder(path, kind).targets
-    if not targets:
-        wanted = "（.csv .jsonl .xlsx，文件名表明类型，如 needs.csv）"
-        raise IngestError(f"文件夹「{path}」中没有可导入的数据文件{wanted}")
+        targets = [_target(path, kind)]
+    else:
+        targets = scan_folder(path, kind).targets
+        if not targets:
+            wanted = "（.csv .jsonl .xlsx，文件名表明类型，如 needs.csv）"
+            raise IngestError(f"文件夹「{path}」中没有可导入的数据文件{wanted}")
+    return _run(store, targets, skip_bad_rows, progress, stream, checkpoints, chunk_rows)
+
+
+def _run(
+    store: RecordStore,
+    targets: list[tuple[Path, str]],
+    skip_bad_rows: bool,
+    progress: bool,
+    stream: bool | None,
+    checkpoints: Path | None,
+    chunk_rows: int,
+) -> list[ImportReport]:
+    if stream is None:
+        stream = should_stream(path for path, _ in targets)
+    if stream:
+        return stream_import(store, targets, skip_bad_rows, progress, checkpoints, chunk_rows)
     return _import(store, targets, skip_bad_rows, progress)
 
 
@@ -120,12 +140,9 @@ def _import(
     checked: list[CheckedFile] = []
     unreadable: list[Problem] = []
     new_enterprises: set[str] = set()
-    known: _EnterpriseIds | None = None
     for path, kind in sorted(targets, key=lambda target: KIND_ORDER.index(target[1])):
-        if kind in REFERENCING_KINDS and known is None:
-            known = _EnterpriseIds(store, new_enterprises)
         try:
-            result = _check_file(path, kind, known if kind in REFERENCING_KINDS else None, progress)
+            result = _check_file(store, path, kind, new_enterprises, progress)
         except IngestError as error:
             unreadable += error.problems
             continue
@@ -138,18 +155,20 @@ def _import(
     return [_write(store, result) for result in checked]
 
 
-class _EnterpriseIds:
-    """Enterprise ids a need or offer may cite: those stored and those of this import."""
+def _check_file(
+    store: RecordStore, path: Path, kind: str, new_enterprises: Set[str], progress: bool
+) -> CheckedFile:
+    """Validate one file; needs and offers may cite stored enterprises and those of `new`."""
+    if kind not in REFERENCING_KINDS:
+        return _read_checked(path, kind, None, progress)
+    return check_citations(
+        lambda known: _read_checked(path, kind, known, progress), store, new_enterprises
+    )
 
-    def __init__(self, store: RecordStore, new: set[str]) -> None:
-        self._stored = store.load("enterprise")
-        self._new = new
 
-    def __contains__(self, item: object) -> bool:
-        return item in self._stored or item in self._new
-
-
-def _check_file(path: Path, kind: str, known: Container[str] | None, progress: bool) -> CheckedFile:
+def _read_checked(
+    path: Path, kind: str, known: Container[str] | None, progress: bool
+) -> CheckedFile:
     with open_table(path) as table:
         if table.columns is not None:
             check_header(str(path), kind, table.columns)

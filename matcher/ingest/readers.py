@@ -1,6 +1,8 @@
 """File readers: CSV/TSV (encoding detected), JSONL and XLSX, yielding rows as users number them.
 
 CSV and XLSX: row 1 is the header, so the first data row is row 2. JSONL: the line number.
+`open_table(path, start_after=n)` skips the rows numbered up to n without converting them
+(a resumed import); JSONL lines are then not even parsed.
 """
 
 from __future__ import annotations
@@ -62,8 +64,8 @@ def file_format(path: Path) -> str | None:
     return FORMATS.get(path.suffix.lower())
 
 
-def open_table(path: Path) -> Table:
-    """Open a data file; a malformed file raises IngestError naming it."""
+def open_table(path: Path, start_after: int = 0) -> Table:
+    """Open a data file, rows numbered after `start_after`; a malformed file raises IngestError."""
     fmt = file_format(path)
     if fmt is None:
         hint = "；.xls 请另存为 .xlsx" if path.suffix.lower() == ".xls" else ""
@@ -72,11 +74,11 @@ def open_table(path: Path) -> Table:
     if not path.is_file():
         raise file_error(str(path), "文件不存在")
     if fmt == "xlsx":
-        return _open_xlsx(path)
+        return _open_xlsx(path, start_after)
     encoding = detect_encoding(path)
     if fmt == "jsonl":
-        return Table(None, _jsonl_rows(path, encoding))
-    return _open_csv(path, encoding)
+        return Table(None, _jsonl_rows(path, encoding, start_after))
+    return _open_csv(path, encoding, start_after)
 
 
 def detect_encoding(path: Path) -> str:
@@ -111,7 +113,7 @@ def _decodes(path: Path, encoding: str) -> bool:
     return True
 
 
-def _open_csv(path: Path, encoding: str) -> Table:
+def _open_csv(path: Path, encoding: str, start_after: int) -> Table:
     handle = path.open(encoding=encoding, newline="")
     first = handle.readline()
     handle.seek(0)
@@ -127,10 +129,10 @@ def _open_csv(path: Path, encoding: str) -> Table:
         handle.close()
         raise file_error(str(path), "文件为空")
     columns = [cell.strip() for cell in header]
-    return Table(columns, _csv_rows(handle, reader, columns), handle.close)
+    return Table(columns, _csv_rows(handle, reader, columns, start_after), handle.close)
 
 
-def _csv_rows(handle: Any, reader: Any, columns: list[str]) -> Iterator[Row]:
+def _csv_rows(handle: Any, reader: Any, columns: list[str], start_after: int) -> Iterator[Row]:
     with handle:
         number = 1
         while True:
@@ -140,13 +142,14 @@ def _csv_rows(handle: Any, reader: Any, columns: list[str]) -> Iterator[Row]:
             except StopIteration:
                 return
             except csv.Error as exc:
-                yield Row(number, {}, f"CSV 格式错误：{exc}")
+                if number > start_after:
+                    yield Row(number, {}, f"CSV 格式错误：{exc}")
                 continue
-            if any(c.strip() for c in cells):
+            if number > start_after and any(c.strip() for c in cells):
                 yield _table_row(number, columns, cells)
 
 
-def _open_xlsx(path: Path) -> Table:
+def _open_xlsx(path: Path, start_after: int) -> Table:
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:
@@ -159,13 +162,15 @@ def _open_xlsx(path: Path) -> Table:
     columns = ["" if c is None else str(c).strip() for c in header]
     while columns and not columns[-1]:
         columns.pop()
-    return Table(columns, _xlsx_rows(workbook, rows, columns), workbook.close)
+    return Table(columns, _xlsx_rows(workbook, rows, columns, start_after), workbook.close)
 
 
-def _xlsx_rows(workbook: Any, rows: Iterator[tuple], columns: list[str]) -> Iterator[Row]:
+def _xlsx_rows(
+    workbook: Any, rows: Iterator[tuple], columns: list[str], start_after: int
+) -> Iterator[Row]:
     try:
         for number, cells in enumerate(rows, start=2):
-            if any(_filled(c) for c in cells):
+            if number > start_after and any(_filled(c) for c in cells):
                 yield _table_row(number, columns, list(cells))
     finally:
         workbook.close()
@@ -186,13 +191,15 @@ def _table_row(number: int, columns: list[str], cells: list[Any]) -> Row:
     return Row(number, values)
 
 
-def _jsonl_rows(path: Path, encoding: str) -> Iterator[Row]:
+def _jsonl_rows(path: Path, encoding: str, start_after: int) -> Iterator[Row]:
     seen_any = False
     with path.open(encoding=encoding) as handle:
         for number, line in enumerate(handle, start=1):
             if not line.strip():
                 continue
             seen_any = True
+            if number <= start_after:
+                continue
             try:
                 value = json.loads(line)
             except json.JSONDecodeError as exc:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -62,9 +61,9 @@ def test_reimport_updates_and_never_duplicates(store: RecordStore, tmp_path: Pat
     write_jsonl(path, [need_json(1), need_json(2, text="改为需要视觉检测算法授权"), need_json(3)])
     changed = import_file(store, path)
     assert (changed.added, changed.updated, changed.unchanged) == (1, 1, 1)
-    lines = store.path("need").read_text(encoding="utf-8").splitlines()
-    assert [json.loads(line)["id"] for line in lines] == ["N001", "N002", "N003"]
-    assert RecordStore(store.root).get("need", "N002").text == "改为需要视觉检测算法授权"
+    reopened = RecordStore(store.root)
+    assert list(reopened.load("need")) == ["N001", "N002", "N003"]
+    assert reopened.get("need", "N002").text == "改为需要视觉检测算法授权"
 
 
 def _bad_json_line(d: Path) -> Path:
