@@ -44,9 +44,31 @@ class Settings(BaseModel):
     exact_index_max: int = Field(
         50_000, description="above this many vectors an approximate index is used"
     )
-    approximate_index: str = Field("hnsw", description="hnsw or ivf, used above exact_index_max")
+    approximate_index: str = Field(
+        "hnsw",
+        description="hnsw, ivf, ivfpq or opq, used above exact_index_max "
+        "and below compressed_index_min",
+    )
+    compressed_index_min: int = Field(
+        2_000_000, description="from this many vectors on, compressed_index is used"
+    )
+    compressed_index: str = Field(
+        "opq", description="the index for the largest kinds: opq, ivfpq (or hnsw, ivf)"
+    )
+    pq_m: int = Field(64, ge=1, description="PQ codes of ivfpq and opq: bytes per vector")
+    rerank_factor: int = Field(
+        4,
+        ge=1,
+        description="ivfpq and opq re-rank rerank_factor × k candidates with the exact vectors",
+    )
     candidates: int = Field(100, description="how many nearest neighbours each channel retrieves")
     batch_size: int = Field(64, description="texts per encoder batch")
+    embed_checkpoint: int = Field(
+        16_384,
+        ge=1,
+        description="texts embedded between saves to the embedding cache: an interrupted "
+        "index build resumes from the last save",
+    )
     today: date | None = Field(None, description="reference date for policy validity; None = today")
     ranker: Literal["baseline", "learned"] = Field(
         "baseline",

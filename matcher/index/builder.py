@@ -196,8 +196,10 @@ def _embed(
     workspace: Workspace, encoder: _CountingEncoder, texts: list[str], progress: bool
 ) -> np.ndarray:
     cache = EmbeddingCache(workspace.cache_dir, encoder.name)
-    batch = workspace.settings.batch_size
-    return encode_with_cache(encoder, texts, cache, batch_size=batch, progress=progress)
+    settings = workspace.settings
+    return encode_with_cache(
+        encoder, texts, cache, settings.batch_size, settings.embed_checkpoint, progress
+    )
 
 
 def _build_full(workspace: Workspace, kind: str, encoder: Encoder, progress: bool) -> BuildSummary:
