@@ -1,7 +1,8 @@
 """Docking events in the service, shared by the API router and the web pages.
 
 The organiser's verbs run on the stored plan under the state's lock (`ServiceState.event_change`:
-load, change, save, audit), with the state's encoder for pairing. Participants (enterprise,
+load, change, save, audit); pairing and scheduling, which take long, are in
+`service.event_jobs` (outside the lock, as background jobs). Participants (enterprise,
 bank and university keys) reach only their own agenda, and only once the event is published.
 Every export is audited (`export`).
 """
@@ -35,13 +36,7 @@ from matcher.events.participants import (
     participants_by_chain,
     participants_from_file,
 )
-from matcher.events.planner import (
-    add_must_meet,
-    lock_meeting,
-    pair_event,
-    remove_meeting,
-    schedule_event,
-)
+from matcher.events.planner import add_must_meet, lock_meeting, remove_meeting
 from matcher.ingest.problems import Problem
 from matcher.ingest.validate import translate_error
 from matcher.workspace import Workspace
@@ -210,37 +205,7 @@ def add_to_event(
     return state.event_change(event_id, change, actor), added
 
 
-# pairing and scheduling ----------------------------------------------------------------------
-def _pair(state: ServiceState, plan: EventPlan) -> str:
-    pair_event(plan, state.workspace, state.encoder)
-    return f"配对：{len(plan.meetings)} 场会谈，总分 {plan.objective:.2f}"
-
-
-def _schedule(plan: EventPlan) -> str:
-    schedule_event(plan)
-    return f"排程：未排入 {len(plan.unplaced)} 场"
-
-
-def pair(state: ServiceState, event_id: str, actor: int | None) -> EventPlan:
-    """Choose the meetings (locked ones stay, removed pairs never come back)."""
-    return state.event_change(event_id, lambda plan: _pair(state, plan), actor)
-
-
-def schedule(state: ServiceState, event_id: str, actor: int | None) -> EventPlan:
-    """Give every meeting a slot and a table (locked ones keep theirs)."""
-    return state.event_change(event_id, _schedule, actor)
-
-
-def regenerate(state: ServiceState, event_id: str, actor: int | None) -> EventPlan:
-    """Pair and schedule again, keeping locked meetings where they are."""
-
-    def change(plan: EventPlan) -> str:
-        detail = _pair(state, plan)
-        return f"{detail}；{_schedule(plan)}" if plan.meetings else detail
-
-    return state.event_change(event_id, change, actor)
-
-
+# adjustments and publishing ------------------------------------------------------------------
 def adjust(
     state: ServiceState, event_id: str, action: str, a: str, b: str, actor: int | None
 ) -> EventPlan:

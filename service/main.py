@@ -23,6 +23,7 @@ from service.routers import (
     health,
     imports,
     indexes,
+    jobs,
     keys,
     needs,
     offers,
@@ -57,6 +58,7 @@ TAGS = [
     {"name": "跟踪问效", "description": "会谈与融资对接结果、变更历史、逾期提醒、跟踪表"},
     {"name": "报告", "description": "对接活动漏斗报告与导出"},
     {"name": "索引", "description": "检索索引的状态与重建"},
+    {"name": "后台任务", "description": "重建索引、导入、配对与排程等耗时操作的进度与结果"},
     {"name": "密钥", "description": "API 密钥"},
     {"name": "审计", "description": "操作记录"},
     {"name": "健康检查", "description": "存活与就绪探针"},
@@ -68,7 +70,7 @@ def api_router() -> APIRouter:
     api = APIRouter(prefix="/api")
     for module in (
         enterprises, needs, tech_results, products, policies, offers, recommendations,
-        events, imports, indexes, keys, audit, outcomes, reports,
+        events, imports, indexes, jobs, keys, audit, outcomes, reports,
     ):  # fmt: skip
         api.include_router(module.router)
     return api

@@ -34,10 +34,12 @@ from matcher.retrieve import Retriever
 from matcher.store import UpsertSummary
 from matcher.types import KIND_LABELS, RECORD_KINDS, Record
 from matcher.workspace import Workspace
+from service.jobs import JobRunner
 from service.settings import ServiceSettings
 from storage.audit import AuditRepository
 from storage.db import make_engine, upgrade
 from storage.events import EventRepository
+from storage.jobs import JobRepository
 from storage.keys import ApiKeyRepository
 from storage.outcomes import SqlOutcomeStore
 from storage.records import SqlRecordStore
@@ -68,10 +70,12 @@ class ServiceState:
     _catch_up_guard: threading.Lock = field(default_factory=threading.Lock)
     events: EventRepository = field(init=False)  # docking event plans
     outcomes: SqlOutcomeStore = field(init=False)  # meeting / financing outcomes (跟踪问效)
+    jobs: JobRunner = field(init=False)  # background jobs (rebuild, import, pair, schedule)
 
     def __post_init__(self) -> None:
         self.events = EventRepository(self.engine)
         self.outcomes = SqlOutcomeStore(self.engine, self.events.load, self.store)
+        self.jobs = JobRunner(JobRepository(self.engine))
 
     @classmethod
     def start(cls, settings: ServiceSettings, progress: bool = False) -> ServiceState:

@@ -10,6 +10,7 @@ unless its worker was alive after all and reports the real outcome (`finish`, `f
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -135,11 +136,11 @@ class JobRepository:
         with Session(self.engine) as session:
             return [Job.of(row) for row in session.scalars(query)]
 
-    def active(self, kind: str, target: str | None) -> Job | None:
-        """The oldest queued or running job of `kind` on `target`, if any."""
+    def active(self, kinds: Sequence[str], target: str | None) -> Job | None:
+        """The oldest queued or running job of one of `kinds` on `target`, if any."""
         query = (
             select(JobRow)
-            .where(JobRow.kind == kind, JobRow.status.in_(ACTIVE))
+            .where(JobRow.kind.in_(kinds), JobRow.status.in_(ACTIVE))
             .where(JobRow.target.is_(None) if target is None else JobRow.target == target)
             .order_by(JobRow.created_at)
             .limit(1)

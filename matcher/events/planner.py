@@ -15,11 +15,25 @@ from matcher.explain import keyword_reason
 from matcher.workspace import Workspace
 
 MUST_MEET_REASON = "组织方指定必见"
+NO_PARTICIPANTS = "活动还没有参会方，请先添加参会方"
+NO_MEETINGS = "还没有配对结果，请先运行配对"
 Progress = Callable[[int, int, str], None]  # (steps done, steps in all, message in Chinese)
 
 
 def _no_progress(done: int, total: int, message: str) -> None:
     """The default progress callback: report nothing."""
+
+
+def ensure_pairable(plan: EventPlan) -> None:
+    """`MatcherError` unless the plan has participants to pair."""
+    if not plan.participants:
+        raise MatcherError(NO_PARTICIPANTS)
+
+
+def ensure_schedulable(plan: EventPlan) -> None:
+    """`MatcherError` unless the plan has meetings to schedule."""
+    if not plan.meetings:
+        raise MatcherError(NO_MEETINGS)
 
 
 def _oriented(plan: EventPlan, first: str, second: str) -> tuple[str, str]:
@@ -56,8 +70,7 @@ def pair_event(
     must-meets are forced. Participants who get fewer meetings than asked are reported.
     `progress` hears of each of the 3 steps (candidates, solving, reasons).
     """
-    if not plan.participants:
-        raise MatcherError("活动还没有参会方，请先添加参会方")
+    ensure_pairable(plan)
     progress(0, 3, f"正在为 {len(plan.participants)} 个参会方生成候选会谈")
     candidates = {m.key: m for m in candidate_meetings(plan, workspace, encoder)}
     progress(1, 3, f"正在从 {len(candidates)} 个候选中求解配对")
@@ -159,8 +172,7 @@ def schedule_event(plan: EventPlan, time_limit: float = 20.0) -> EventPlan:
     """Give every meeting a slot and a table; locked meetings keep theirs. When the exact
     model does not finish within `time_limit` seconds, the fallback schedule is used and
     `plan.schedule_note` says so."""
-    if not plan.meetings:
-        raise MatcherError("还没有配对结果，请先运行配对")
+    ensure_schedulable(plan)
     availability = {
         p.id: set(p.availability) for p in plan.participants if p.availability is not None
     }

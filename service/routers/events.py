@@ -8,15 +8,17 @@ from pathlib import Path as FilePath
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Path, Response, UploadFile
+from fastapi.responses import JSONResponse
 
 from matcher.errors import IngestError
 from matcher.events.model import EventPlan, Participant
-from service import event_plans
+from service import event_jobs, event_plans
 from service.auth import ROLE_LABELS
 from service.deps import CurrentKey, StaffKey, State
 from service.errors import ApiError, forbidden, ingest_error_response
 from service.routers.crud import new_id
 from service.routers.imports import safe_name
+from service.routers.jobs import Wait, accepted, finished
 from service.schemas.common import ERROR_RESPONSES
 from service.schemas.events import (
     AgendaPublic,
@@ -29,6 +31,7 @@ from service.schemas.events import (
     ParticipantsAdded,
     PublishBody,
 )
+from service.schemas.jobs import JobAccepted
 from storage.keys import ApiKey
 
 router = APIRouter(prefix="/events", tags=["对接活动"], responses=ERROR_RESPONSES)
@@ -137,23 +140,51 @@ def upload_participants(
     return _added(plan, added)
 
 
-@router.post("/{event_id}/pair", response_model=EventDetail, summary="生成配对")
-def pair(event_id: EventId, state: State, key: StaffKey) -> EventDetail:
-    """双向候选 + 精确的容量约束匹配：锁定的会谈保留，删除过的配对不再出现，必见的一定安排；
-    返回会谈、会谈少于期望的参会方及原因、总分。"""
-    return EventDetail.of(event_plans.pair(state, event_id, key.id))
+def _generate(
+    event_id: str, verb: str, state: State, key: ApiKey, wait: bool, response: Response
+) -> JobAccepted | JSONResponse:
+    if wait:
+        return finished(EventDetail.of(event_jobs.generate(state, event_id, verb, key.id)))
+    return accepted(event_jobs.start(state, event_id, verb, key.id), response)
 
 
-@router.post("/{event_id}/schedule", response_model=EventDetail, summary="排程")
-def schedule(event_id: EventId, state: State, key: StaffKey) -> EventDetail:
-    """为每场会谈分配时段和桌号（锁定的会谈保留原位）；排不进的列出原因。"""
-    return EventDetail.of(event_plans.schedule(state, event_id, key.id))
+GENERATED = {200: {"model": EventDetail, "description": "wait=true：完成后的活动"}}
 
 
-@router.post("/{event_id}/regenerate", response_model=EventDetail, summary="重新生成配对与日程")
-def regenerate(event_id: EventId, state: State, key: StaffKey) -> EventDetail:
-    """重新配对并排程：锁定的会谈保留时段与桌号，删除过的配对不再出现。"""
-    return EventDetail.of(event_plans.regenerate(state, event_id, key.id))
+@router.post(
+    "/{event_id}/pair", response_model=JobAccepted, status_code=202, summary="生成配对",
+    responses=GENERATED,
+)  # fmt: skip
+def pair(
+    event_id: EventId, state: State, key: StaffKey, response: Response, wait: Wait = False
+) -> JobAccepted | JSONResponse:
+    """双向候选 + 精确的容量约束匹配：锁定的会谈保留，删除过的配对不再出现，必见的一定安排。
+    在后台执行：返回 202 与任务地址（Location），完成后活动详情中有会谈、会谈少于期望的参会方
+    及原因、总分；精确求解超时时采用可行方案并在 pairing_note 中说明。"""
+    return _generate(event_id, "pair", state, key, wait, response)
+
+
+@router.post(
+    "/{event_id}/schedule", response_model=JobAccepted, status_code=202, summary="排程",
+    responses=GENERATED,
+)  # fmt: skip
+def schedule(
+    event_id: EventId, state: State, key: StaffKey, response: Response, wait: Wait = False
+) -> JobAccepted | JSONResponse:
+    """为每场会谈分配时段和桌号（锁定的会谈保留原位）；排不进的列出原因。在后台执行（202）；
+    精确排程未在时限内完成时采用可行的排程，并在 schedule_note 中说明。"""
+    return _generate(event_id, "schedule", state, key, wait, response)
+
+
+@router.post(
+    "/{event_id}/regenerate", response_model=JobAccepted, status_code=202,
+    summary="重新生成配对与日程", responses=GENERATED,
+)  # fmt: skip
+def regenerate(
+    event_id: EventId, state: State, key: StaffKey, response: Response, wait: Wait = False
+) -> JobAccepted | JSONResponse:
+    """重新配对并排程：锁定的会谈保留时段与桌号，删除过的配对不再出现。在后台执行（202）。"""
+    return _generate(event_id, "regenerate", state, key, wait, response)
 
 
 @router.post("/{event_id}/meetings/{action}", response_model=EventDetail, summary="调整会谈")

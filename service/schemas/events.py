@@ -284,12 +284,30 @@ class EventDetail(BaseModel):
 
     event: EventPublic = Field(description="活动的名称、类型、日期、时段与桌数")
     published: bool = Field(description="是否已发布日程", examples=[False])
+    version: int = Field(
+        description="版本：每次修改加一（同响应头 ETag）；修改时在 If-Match 中给出，"
+        "若已被他人修改则返回 409",
+        examples=[3],
+    )
     participants: list[ParticipantPublic] = Field(description="参会方")
     meetings: list[MeetingPublic] = Field(description="会谈，按时段和桌号排序，未排入的在后")
     removed: list[list[str]] = Field(description="被组织方删除、不再安排的配对")
     shortfalls: list[ShortfallPublic] = Field(description="会谈少于期望的参会方及原因")
     unplaced: list[UnplacedPublic] = Field(description="未能排入时段的会谈及原因")
     objective: float = Field(description="配对总分", examples=[12.4])
+    pairing_note: str | None = Field(
+        description="精确配对未在时限内完成时采用的方案说明；为空表示精确求解", examples=[None]
+    )
+    schedule_method: str | None = Field(
+        description="排程方法：edge-colouring、greedy、cp-sat (optimal)、cp-sat (time limit)、"
+        "edge-colouring (fallback)、greedy (fallback)；为空表示尚未排程",
+        examples=["edge-colouring"],
+    )
+    schedule_note: str | None = Field(
+        description="精确排程未在时限内完成时采用的方案说明，如「精确排程未在 20 秒时限内完成，"
+        "已采用贪心排程（匹配度高的会谈优先）」；为空表示精确排程",
+        examples=[None],
+    )
 
     @classmethod
     def of(cls, plan: EventPlan) -> EventDetail:
@@ -305,6 +323,7 @@ class EventDetail(BaseModel):
         return cls(
             event=EventPublic.of(plan.event),
             published=plan.published,
+            version=plan.version,
             participants=participants,
             meetings=[meeting_public(plan, m, names) for m in ordered(plan.meetings)],
             removed=plan.removed,
@@ -314,6 +333,9 @@ class EventDetail(BaseModel):
             ],
             unplaced=unplaced,
             objective=plan.objective,
+            pairing_note=plan.pairing_note,
+            schedule_method=plan.schedule_method,
+            schedule_note=plan.schedule_note,
         )
 
 

@@ -8,10 +8,11 @@ from pathlib import Path
 
 from fastapi import Request
 
-from matcher.ingest import ImportReport
 from matcher.leads import leads_for_offer, leads_for_product, leads_for_tech_result
 from matcher.types import Need, Recommendation, Record
+from service.routers.imports import start_import as start_import_job
 from service.web.session import service_state
+from storage.jobs import Job
 from storage.keys import ApiKey
 
 LEAD_FUNCTIONS = {
@@ -77,11 +78,9 @@ def save_need(request: Request, need: Need, user: ApiKey, action: str) -> None:
     service_state(request).write("need", [need], actor=user.id, action=action)
 
 
-def import_upload(
-    request: Request, path: Path, user: ApiKey, kind: str | None, skip_bad_rows: bool
-) -> ImportReport:
-    """Import one uploaded file (all-or-nothing unless `skip_bad_rows`) and index it;
-    `IngestError` with every bad row when it is refused."""
-    return service_state(request).import_upload(
-        path, actor=user.id, kind=kind, skip_bad_rows=skip_bad_rows
-    )
+def start_import(
+    request: Request, path: Path, user: ApiKey, kind: str | None, skip_bad_rows: bool, hint: str
+) -> Job:
+    """Import an uploaded file saved alone in its folder as a background job (all-or-nothing
+    unless `skip_bad_rows`, then indexed); the folder is removed when the job ends."""
+    return start_import_job(service_state(request), path, user.id, kind, skip_bad_rows, hint)

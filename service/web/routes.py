@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from service.web.pages import events, imports, lists, login, mine, outcomes, records, static
+from service.web.pages import events, imports, jobs, lists, login, mine, outcomes, records, static
 
 router = APIRouter(include_in_schema=False)
-for _module in (static, login, imports, events, outcomes, mine, records, lists):
+for _module in (static, login, imports, jobs, events, outcomes, mine, records, lists):
     router.include_router(_module.router)

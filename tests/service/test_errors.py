@@ -166,7 +166,7 @@ def test_key_for_a_missing_enterprise(service):
 
 def upload(service, name: str, content: bytes, **form):
     return service.request(
-        "organiser", "POST", "/api/import", files={"file": (name, content)}, data=form
+        "organiser", "POST", "/api/import?wait=true", files={"file": (name, content)}, data=form
     )
 
 
@@ -235,7 +235,7 @@ def test_upload_with_bad_rows_reports_every_row_and_stores_nothing(service):
 def test_upload_skipping_bad_rows_imports_the_good_ones(service):
     csv = "id,enterprise_id,text\nO90,E4,激光切割加工\nO91,E404,不存在的企业\n".encode()
     response = service.request(
-        "organiser", "POST", "/api/import",
+        "organiser", "POST", "/api/import?wait=true",
         files={"file": ("offers.csv", csv)}, data={"skip_bad_rows": "true"},
     )  # fmt: skip
     assert response.status_code == 200, response.text

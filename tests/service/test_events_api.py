@@ -52,7 +52,7 @@ def pairs(detail: dict) -> dict[frozenset, dict]:
 
 def published(service, event_id: str, participants: list[dict], **setup) -> dict:
     create(service, event_id, participants, **setup)
-    assert post(service, f"/api/events/{event_id}/regenerate").status_code == 200
+    assert post(service, f"/api/events/{event_id}/regenerate?wait=true").status_code == 200
     response = post(service, f"/api/events/{event_id}/publish")
     assert response.status_code == 200 and response.json()["published"]
     return response.json()
@@ -72,7 +72,7 @@ def test_flow_locked_meetings_stay_and_removed_pairs_never_come_back(service):
     created = create(service, "EV-flow", INDUSTRY)
     assert [s["label"] for s in created["event"]["slots"]][:2] == ["09:00–09:20", "09:25–09:45"]
 
-    paired = post(service, "/api/events/EV-flow/pair").json()
+    paired = post(service, "/api/events/EV-flow/pair?wait=true").json()
     found = pairs(paired)
     assert {frozenset(("E1", SHIDA)), frozenset(("E4", QINGDA)), frozenset(("E3", "E4"))} <= set(
         found
@@ -85,7 +85,7 @@ def test_flow_locked_meetings_stay_and_removed_pairs_never_come_back(service):
     assert "没有相互匹配" in shortfall[NONGDA]["reason"]
     assert all(m["slot"] is None for m in paired["meetings"])
 
-    scheduled = post(service, "/api/events/EV-flow/schedule").json()
+    scheduled = post(service, "/api/events/EV-flow/schedule?wait=true").json()
     assert not scheduled["unplaced"]
     assert all(m["slot"] is not None and 1 <= m["table"] <= 3 for m in scheduled["meetings"])
     place = {k: (m["slot"], m["table"]) for k, m in pairs(scheduled).items()}
@@ -98,14 +98,14 @@ def test_flow_locked_meetings_stay_and_removed_pairs_never_come_back(service):
     must = post(service, "/api/events/EV-flow/meetings/must-meet", json={"a": "E1", "b": NONGDA})
     assert must.status_code == 200
 
-    regenerated = post(service, "/api/events/EV-flow/regenerate").json()
+    regenerated = post(service, "/api/events/EV-flow/regenerate?wait=true").json()
     after = pairs(regenerated)
     kept = after[frozenset(("E1", SHIDA))]
     assert kept["locked"] and (kept["slot"], kept["table"]) == place[frozenset(("E1", SHIDA))]
     assert frozenset(("E3", "E4")) not in after
     assert "组织方指定必见" in after[frozenset(("E1", NONGDA))]["reasons"]
     assert not regenerated["unplaced"]
-    again = post(service, "/api/events/EV-flow/regenerate").json()  # still stable
+    again = post(service, "/api/events/EV-flow/regenerate?wait=true").json()  # still stable
     assert frozenset(("E3", "E4")) not in pairs(again)
     assert (pairs(again)[frozenset(("E1", SHIDA))]["slot"], kept["table"]) == (
         kept["slot"], kept["table"],
@@ -121,7 +121,7 @@ def test_flow_locked_meetings_stay_and_removed_pairs_never_come_back(service):
 
 def test_participants_see_only_their_own_agenda_and_only_after_publishing(service):
     create(service, "EV-own", INDUSTRY)
-    post(service, "/api/events/EV-own/regenerate")
+    post(service, "/api/events/EV-own/regenerate?wait=true")
     error(service.request("e1", "GET", "/api/events/EV-own/my-agenda"), 403, "尚未发布")
     assert service.request("e1", "GET", "/api/events").json() == []
     post(service, "/api/events/EV-own/publish")

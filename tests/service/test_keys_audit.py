@@ -40,10 +40,10 @@ def test_audit_log_records_who_did_what(sqlite_service):
     service.request("organiser", "PUT", f"/api/needs/{need['id']}", json={"amount": 60})
     service.request("e1", "DELETE", f"/api/needs/{need['id']}")
     csv = "id,enterprise_id,text\nO80,E4,钣金折弯加工\n".encode()
-    service.request("admin", "POST", "/api/import", files={"file": ("offers.csv", csv)})
+    service.request("admin", "POST", "/api/import?wait=true", files={"file": ("offers.csv", csv)})
     service.request("admin", "GET", "/api/export/offer")
-    service.request("admin", "POST", "/api/indexes/rebuild", json={"kinds": ["policy"],
-                                                                   "full": True})  # fmt: skip
+    service.request("admin", "POST", "/api/indexes/rebuild?wait=true",
+                    json={"kinds": ["policy"], "full": True})  # fmt: skip
     key = service.request("admin", "POST", "/api/keys", json={"role": "organiser",
                                                               "name": "临时"}).json()  # fmt: skip
     service.request("admin", "DELETE", f"/api/keys/{key['id']}")
@@ -66,12 +66,15 @@ def test_audit_log_records_who_did_what(sqlite_service):
 
 def test_rebuild_reports_what_it_did(sqlite_service):
     body = {"kinds": ["enterprise", "offer"]}
-    summaries = sqlite_service.request("organiser", "POST", "/api/indexes/rebuild", json=body)
+    summaries = sqlite_service.request(
+        "organiser", "POST", "/api/indexes/rebuild?wait=true", json=body
+    )
     assert [(s["kind"], s["mode"], s["embedded"]) for s in summaries.json()] == [
         ("enterprise", "unchanged", 0),
         ("offer", "unchanged", 0),
     ]
+    body = {"kinds": ["offer"], "full": True}
     full = sqlite_service.request(
-        "organiser", "POST", "/api/indexes/rebuild", json={"kinds": ["offer"], "full": True}
+        "organiser", "POST", "/api/indexes/rebuild?wait=true", json=body
     ).json()
     assert full[0]["mode"] == "full" and full[0]["cached"] == full[0]["count"]  # no re-embedding

@@ -100,7 +100,7 @@ def test_a_new_policy_reaches_the_enterprise_at_once(sqlite_service):
 def test_an_uploaded_offer_is_recommended_at_once(sqlite_service):
     csv = "id,enterprise_id,text\nO70,E2,承接海水淡化设备不锈钢管道焊接加工\n".encode()
     response = sqlite_service.request(
-        "organiser", "POST", "/api/import", files={"file": ("offers.csv", csv)}
+        "organiser", "POST", "/api/import?wait=true", files={"file": ("offers.csv", csv)}
     )
     assert response.json()["added"] == 1
     body = {

@@ -64,14 +64,16 @@ def test_recent_newest_first_and_by_key(engine):
 
 def test_active_job_of_a_target(engine):
     jobs = JobRepository(engine)
-    assert jobs.active("pair", "EV1") is None
-    job = jobs.create("pair", "EV1", None)
+    event_kinds = ("pair", "schedule")
+    assert jobs.active(event_kinds, "EV1") is None
+    job = jobs.create("schedule", "EV1", None)
     jobs.create("pair", "EV2", None)
-    assert jobs.active("pair", "EV1").id == job.id
+    jobs.create("rebuild", "EV1", None)
+    assert jobs.active(event_kinds, "EV1").id == job.id
     jobs.start(job.id, "w")
-    assert jobs.active("pair", "EV1").id == job.id
+    assert jobs.active(event_kinds, "EV1").id == job.id
     jobs.finish(job.id, {})
-    assert jobs.active("pair", "EV1") is None
+    assert jobs.active(event_kinds, "EV1") is None
 
 
 def test_stale_heartbeat_marks_the_job_interrupted(engine):

@@ -4,7 +4,8 @@ meetings by slot and table with lock / must-meet / remove, shortfalls, publish, 
 
 Every change goes through `service.event_plans`, like the API's. An htmx request gets the
 event fragment back (with a notice or the error); a plain form post is redirected to the
-event page, or gets the page with the error.
+event page, or gets the page with the error. Generating runs as a background job
+(`service.event_jobs`): the organiser follows it on its progress page and comes back here.
 """
 
 from __future__ import annotations
@@ -26,10 +27,11 @@ from matcher.events.model import (
     EventPlan,
 )
 from matcher.types import CHAINS
-from service import event_plans
+from service import event_jobs, event_plans
 from service.errors import ApiError, validation_details
 from service.routers.crud import new_id
 from service.schemas.events import AgendaPublic, EventCreate, EventDetail, EventSummary
+from service.web.pages.jobs import finished_job, go_to_job, job_notice
 from service.web.render import is_fragment_request, render
 from service.web.routing import WebRoute
 from service.web.session import StaffUser, WebUser, forbidden, service_state
@@ -140,9 +142,14 @@ def _event_response(request: Request, plan: EventPlan, status: int = 200, **extr
 
 
 @router.get("/events/{event_id}", response_class=HTMLResponse)
-def event_page(request: Request, event_id: str, user: StaffUser) -> Response:
-    """活动详情: setup, participants, meetings by slot and table, shortfalls, exports."""
-    return _event_response(request, service_state(request).events.load(event_id))
+def event_page(
+    request: Request, event_id: str, user: StaffUser, job: str | None = None
+) -> Response:
+    """活动详情: setup, participants, meetings by slot and table, shortfalls, exports; coming
+    back from a finished generation job (`job`), its summary as the notice."""
+    plan = service_state(request).events.load(event_id)
+    finished = finished_job(request, user, job, event_id) if job else None
+    return _event_response(request, plan, notice=job_notice(finished) if finished else None)
 
 
 def _act(
@@ -258,21 +265,23 @@ def add_by_chain(
     return _act(request, event_id, change, lambda plan: f"已按产业链添加 {len(added)} 个参会方")
 
 
-def _generated(plan: EventPlan) -> str:
-    placed = sum(m.slot is not None for m in plan.meetings)
-    kept = sum(m.locked for m in plan.meetings)
-    locked = f"（保留锁定 {kept} 场）" if kept else ""
-    total = f"总分 {plan.objective:.2f}"
-    return f"已生成 {len(plan.meetings)} 场会谈{locked}，排入时段 {placed} 场，{total}"
-
-
 @router.post("/events/{event_id}/generate", response_class=HTMLResponse)
 def generate(request: Request, event_id: str, user: StaffUser) -> Response:
-    """生成配对与日程 / 重新生成: pair and schedule, locked meetings kept in place."""
+    """生成配对与日程 / 重新生成: a background job (locked meetings kept in place), followed on
+    its progress page; a generation already running is followed instead."""
     state = service_state(request)
-    return _act(
-        request, event_id, lambda: event_plans.regenerate(state, event_id, user.id), _generated
-    )
+    try:
+        job = event_jobs.start(state, event_id, "regenerate", user.id)
+    except ApiError as error:
+        running = [d["job_id"] for d in error.details if isinstance(d, dict) and "job_id" in d]
+        if not running:
+            raise
+        job = state.jobs.get(running[0])
+    except MatcherError as error:
+        if not state.events.exists(event_id):
+            raise
+        return _event_response(request, state.events.load(event_id), 400, error=str(error))
+    return go_to_job(request, job)
 
 
 @router.post("/events/{event_id}/meetings/{action}", response_class=HTMLResponse)

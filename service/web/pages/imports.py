@@ -7,13 +7,12 @@ from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
-from matcher.errors import IngestError
-from matcher.ingest import Problem
 from matcher.ingest.readers import file_format
 from matcher.types import KIND_LABELS, RECORD_KINDS
 from service.web import backend
+from service.web.pages.jobs import go_to_job
 from service.web.render import is_fragment_request, render
 from service.web.routing import WebRoute
 from service.web.session import StaffUser
@@ -23,7 +22,7 @@ router = APIRouter(route_class=WebRoute)
 KIND_CHOICES = [("", "按文件名自动识别"), *((k, KIND_LABELS[k]) for k in RECORD_KINDS)]
 ACCEPT = ".csv,.tsv,.jsonl,.xlsx"
 # The library's failure message gives the CLI flag; the page has a checkbox instead.
-CLI_HINT, WEB_HINT = "加 --skip-bad-rows", "勾选「跳过有问题的行」"
+WEB_HINT = "勾选「跳过有问题的行」"
 
 
 def _page(request: Request, result: dict | None, status: int = 200) -> HTMLResponse:
@@ -45,25 +44,15 @@ def import_upload(
     file: Annotated[UploadFile, File()],
     kind: Annotated[str, Form()] = "",
     skip_bad_rows: Annotated[bool, Form()] = False,
-) -> HTMLResponse:
-    """Import the uploaded file; the problems table (文件/行/字段/原因) when it is refused."""
+) -> Response:
+    """Import the uploaded file as a background job, followed on its page (the summary, or the
+    problems table 文件/行/字段/原因 when it is refused)."""
     name = Path(file.filename or "").name
     if not name or file_format(Path(name)) is None:
         message = f"请选择 .csv、.tsv、.jsonl 或 .xlsx 文件（收到「{name or '无文件'}」）"
         return _page(request, {"report": None, "error": message, "problems": []}, status=400)
     kind = kind if kind in KIND_LABELS else ""
-    with tempfile.TemporaryDirectory(prefix="matcher-upload-") as folder:
-        path = Path(folder) / name
-        path.write_bytes(file.file.read())
-        try:
-            report = backend.import_upload(request, path, user, kind or None, skip_bad_rows)
-        except IngestError as error:
-            message = str(error).replace(str(path), name).replace(CLI_HINT, WEB_HINT)
-            result = {"report": None, "error": message, "problems": _rows(error.problems)}
-            return _page(request, result, status=422)
-    return _page(request, {"report": report, "name": name, "problems": _rows(report.problems)})
-
-
-def _rows(problems: list[Problem]) -> list[tuple[str, int, str, str]]:
-    """File (name only, never the temporary path) / row / field / reason."""
-    return [(Path(p.file).name, p.row, p.field, p.reason) for p in problems]
+    path = Path(tempfile.mkdtemp(prefix="matcher-upload-")) / name
+    path.write_bytes(file.file.read())
+    job = backend.start_import(request, path, user, kind or None, skip_bad_rows, WEB_HINT)
+    return go_to_job(request, job)
