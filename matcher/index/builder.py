@@ -205,7 +205,7 @@ def _embed(
 def _build_full(workspace: Workspace, kind: str, encoder: Encoder, progress: bool) -> BuildSummary:
     start = time.perf_counter()
     version = workspace.store.kind_version(kind)  # read first: a later write only re-syncs
-    texts = _texts(workspace, kind, list(workspace.store.content_hashes(kind)))
+    texts = dict(workspace.store.iter_texts(kind))  # streamed page by page from the store
     ids = list(texts)
     counting = _CountingEncoder(encoder)
     vectors = _embed(workspace, counting, list(texts.values()), progress)
