@@ -23,10 +23,27 @@ class IndexMismatchError(MatcherError):
     """An index on disk does not match the data or the encoder; rebuild it."""
 
 
+class InvalidValue(MatcherError):
+    """Values given for named fields are not acceptable; `problems` lists (field, reason),
+    `location` says where the fields were given (`body`, `query`)."""
+
+    def __init__(
+        self, problems: list[tuple[str, str]], message: str | None = None, location: str = "body"
+    ) -> None:
+        self.problems = problems
+        self.location = location
+        shown = "；".join(f"{field}：{reason}" for field, reason in problems[:3])
+        super().__init__(message or f"请求参数有误：{shown}")
+
+
+class ConflictError(MatcherError):
+    """The change conflicts with what is stored (an id already taken, a record in use)."""
+
+
 CONFLICT_MESSAGE = "数据已被他人修改，请刷新后重试"
 
 
-class VersionConflict(MatcherError):
+class VersionConflict(ConflictError):
     """A write stated the version it read, and the stored version has moved on (or the thing
     is gone); nothing was written. `what` names it (e.g. 需求「N1」); `current` is the stored
     version now (None: deleted), `expected` the one the writer read."""

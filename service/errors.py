@@ -2,7 +2,10 @@
 
 Bad input is a 4xx: request validation and record validation (422, each problem with its
 location, field and Chinese reason), unknown ids (404), import row problems (422, file /
-row / field / reason), stale indexes and conflicts (409). Only a bug gives a 500.
+row / field / reason), stale indexes and conflicts (409). A write that stated a version
+which has moved on is a 409 「数据已被他人修改，请刷新后重试」 naming the record and its
+current version (also as `ETag`). The library raises its own errors (`matcher.errors`);
+`status_of` is the one place they become HTTP statuses. Only a bug gives a 500.
 """
 
 from __future__ import annotations
@@ -18,8 +21,18 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from matcher.errors import IndexMismatchError, IngestError, MatcherError, NotFoundError
+from matcher.errors import (
+    ConflictError,
+    IndexMismatchError,
+    IngestError,
+    InvalidValue,
+    MatcherError,
+    NotFoundError,
+    VersionConflict,
+)
 from matcher.ingest.validate import translate_error
+from matcher.outcomes.fields import FIELD_LABELS
+from matcher.outcomes.store import OutcomeError
 
 log = logging.getLogger("service")
 
@@ -130,14 +143,63 @@ def _problem(problem: Any, names: dict[str, str]) -> dict[str, Any]:
     }
 
 
+def status_of(error: MatcherError) -> int:
+    """The HTTP status of a library error: the one place they are mapped."""
+    if isinstance(error, NotFoundError):
+        return 404
+    if isinstance(error, OutcomeError) and error.stale:
+        return 409  # every refused row was changed by someone else meanwhile
+    if isinstance(error, ConflictError | IndexMismatchError):
+        return 409
+    if isinstance(error, InvalidValue | IngestError):
+        return 422
+    return 400
+
+
 def ingest_error_response(error: IngestError, names: dict[str, str] | None = None) -> JSONResponse:
-    """422 with every bad row; `names` maps temporary upload paths to the uploaded file names."""
+    """422 with every bad row (409 when every one was changed by someone else meanwhile);
+    `names` maps temporary upload paths to the uploaded file names."""
     names = names or {}
     details = [_problem(problem, names) for problem in error.problems]
     message = str(error).replace("加 --skip-bad-rows", "设置 skip_bad_rows=true ")
     for path, name in names.items():
         message = message.replace(path, name)
-    return _response(422, "validation_error", message, details)
+    status = status_of(error)
+    return _response(status, CODES[status], message, details)
+
+
+_FIELD_CODES = {name: code for code, name in FIELD_LABELS.items()}
+
+
+def matcher_error_response(error: MatcherError) -> JSONResponse:
+    """A library error as JSON, with its status (`status_of`) and details."""
+    status = status_of(error)
+    details: list[dict[str, Any]] = []
+    if isinstance(error, VersionConflict):
+        details = [{"what": error.what, "current": error.current, "expected": error.expected}]
+        response = _response(status, CODES[status], str(error), details)
+        if error.current is not None:
+            response.headers["ETag"] = etag(error.current)
+        return response
+    if isinstance(error, InvalidValue):
+        details = [
+            {"location": error.location, "field": field, "reason": reason}
+            for field, reason in error.problems
+        ]
+    elif isinstance(error, OutcomeError):  # one outcome's fields (a sheet is an IngestError)
+        details = [
+            {"location": "body", "field": _FIELD_CODES.get(p.field, p.field), "label": p.field,
+             "reason": p.reason}
+            for p in error.problems
+        ]  # fmt: skip
+    elif isinstance(error, IngestError):
+        return ingest_error_response(error)
+    return _response(status, CODES.get(status, "bad_request"), str(error), details)
+
+
+def etag(version: int) -> str:
+    """A version as a strong entity tag: `"3"`."""
+    return f'"{version}"'
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -163,21 +225,9 @@ def install_error_handlers(app: FastAPI) -> None:
         message = detail or MESSAGES.get(exc.status_code, "请求失败")
         return _response(exc.status_code, CODES.get(exc.status_code, "bad_request"), message)
 
-    @app.exception_handler(NotFoundError)
-    async def _not_found(_: Request, exc: NotFoundError) -> JSONResponse:
-        return _response(404, "not_found", str(exc))
-
-    @app.exception_handler(IngestError)
-    async def _ingest(_: Request, exc: IngestError) -> JSONResponse:
-        return ingest_error_response(exc)
-
-    @app.exception_handler(IndexMismatchError)
-    async def _index_mismatch(_: Request, exc: IndexMismatchError) -> JSONResponse:
-        return _response(409, "conflict", str(exc))
-
     @app.exception_handler(MatcherError)
     async def _matcher(_: Request, exc: MatcherError) -> JSONResponse:
-        return _response(400, "bad_request", str(exc))
+        return matcher_error_response(exc)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -265,7 +265,7 @@ def _only_this_event(sheet: FollowupSheet, event_id: str) -> FollowupSheet:
         if other != event_id:
             reason = f"结果编号「{outcome_id}」不属于活动「{event_id}」，请上传本活动的跟踪表"
             problems.append(Problem(sheet.source, row, ID_COLUMN, reason))
-    return FollowupSheet(sheet.source, sheet.updates, sheet.rows, problems)
+    return replace(sheet, problems=problems)
 
 
 def import_followup_upload(

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -124,20 +124,33 @@ class ServiceState:
         return reports
 
     def write(
-        self, kind: str, records: Sequence[Record], actor: int | None, action: str
+        self,
+        kind: str,
+        records: Sequence[Record],
+        actor: int | None,
+        action: str,
+        expected: Mapping[str, int] | None = None,
     ) -> UpsertSummary:
-        """Upsert records, update the index of `kind` and audit each record (`action`)."""
+        """Upsert records, update the index of `kind` and audit each record (`action`);
+        `expected` (id → version read) makes a stale write a `VersionConflict`."""
         with self.lock:
-            summary = self.store.upsert(kind, records)
+            summary = self.store.upsert(kind, records, expected)
             self._update_index(kind, upserted=[r.id for r in records])
             for record in records:
                 self.audit.record(actor, action, kind, record.id)
         return summary
 
-    def remove(self, kind: str, ids: Sequence[str], actor: int | None) -> int:
-        """Delete records, drop them from the index of `kind` and audit the deletion."""
+    def remove(
+        self,
+        kind: str,
+        ids: Sequence[str],
+        actor: int | None,
+        expected: Mapping[str, int] | None = None,
+    ) -> int:
+        """Delete records, drop them from the index of `kind` and audit the deletion;
+        `expected` (id → version read) makes a stale delete a `VersionConflict`."""
         with self.lock:
-            removed = self.store.delete(kind, ids)
+            removed = self.store.delete(kind, ids, expected)
             self._update_index(kind, deleted=list(ids))
             for record_id in ids:
                 self.audit.record(actor, "delete", kind, record_id)
@@ -164,14 +177,20 @@ class ServiceState:
         return plan
 
     def event_change(
-        self, event_id: str, change: Callable[[EventPlan], str], actor: int | None
+        self,
+        event_id: str,
+        change: Callable[[EventPlan], str],
+        actor: int | None,
+        expected: int | None = None,
     ) -> EventPlan:
-        """Load a plan, apply `change` (it returns the audit detail), save and audit it, all
-        under the lock; a change that raises leaves the stored plan as it was."""
+        """Apply `change` (it returns the audit detail) to the current plan and save it under
+        the plan's row lock, so changes from other workers land too, then audit it. A change
+        that raises, or a plan no longer at version `expected` (`VersionConflict`), leaves the
+        stored plan as it was."""
         with self.lock:
-            plan = self.events.load(event_id)
-            detail = change(plan)
-            return self.event_plan_write(plan, actor, "update", detail)
+            plan, detail = self.events.change(event_id, change, expected)
+            self.audit.record(actor, "update", "event", event_id, detail)
+        return plan
 
     # indexes -----------------------------------------------------------------------------
     def index_status(self) -> list[dict]:

@@ -4,7 +4,9 @@ The rules are the library's (`matcher.outcomes.store`): keys are resolved agains
 plans and the records, values are checked by `apply_changes`, and every changed field
 becomes one `Change`. This module only keeps the result: a batch is one transaction that
 updates the current outcomes and appends to `outcome_history`, so with one bad item nothing
-is written, and history rows are never updated or deleted.
+is written, and history rows are never updated or deleted. The outcomes a batch changes are
+read locked for update (SQLite: the batch runs in `BEGIN IMMEDIATE`), so the versions it
+compares with the ones stated and the versions it writes cannot be overtaken meanwhile.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from matcher.errors import MatcherError
+from matcher.errors import ConflictError
 from matcher.events.model import EventPlan
 from matcher.outcomes.model import Change, FinanceOutcome, MeetingOutcome
 from matcher.outcomes.store import (
@@ -31,12 +33,13 @@ from matcher.outcomes.store import (
 )
 from matcher.store import RecordStore
 from storage.models import FinanceOutcomeRow, MeetingOutcomeRow, OutcomeChangeRow, utc_now
+from storage.transactions import write_transaction
 
 Outcome = MeetingOutcome | FinanceOutcome
 OutcomeRow = MeetingOutcomeRow | FinanceOutcomeRow
 
 
-class OutcomeConflict(MatcherError):
+class OutcomeConflict(ConflictError):
     """Another writer created the same outcome at the same moment; retrying succeeds."""
 
 
@@ -121,10 +124,11 @@ class SqlOutcomeStore:
         source: str = "",
         rows: Sequence[int] | None = None,
         dry_run: bool = False,
+        expected: Sequence[int | None] | None = None,
     ) -> list[Recorded]:
         """Apply many meeting updates at once, all or nothing (as `record_meeting_outcomes`)."""
         return self._record(
-            MeetingOutcomeRow, resolve_meeting, updates, who, at, source, rows, dry_run
+            MeetingOutcomeRow, resolve_meeting, updates, who, at, source, rows, dry_run, expected
         )
 
     def record_finance(
@@ -136,10 +140,11 @@ class SqlOutcomeStore:
         source: str = "",
         rows: Sequence[int] | None = None,
         dry_run: bool = False,
+        expected: Sequence[int | None] | None = None,
     ) -> list[Recorded]:
         """Apply many financing updates at once, all or nothing (as `record_finance_outcomes`)."""
         return self._record(
-            FinanceOutcomeRow, resolve_finance, updates, who, at, source, rows, dry_run
+            FinanceOutcomeRow, resolve_finance, updates, who, at, source, rows, dry_run, expected
         )
 
     def _record(
@@ -152,15 +157,17 @@ class SqlOutcomeStore:
         source: str,
         rows: Sequence[int] | None,
         dry_run: bool,
+        expected: Sequence[int | None] | None,
     ) -> list[Recorded]:
         at = at or utc_now().replace(microsecond=0)
         lookup = Lookup(self.plans, self.records)
         try:
-            with Session(self.engine) as session, session.begin():
+            with write_transaction(self.engine) as connection, Session(connection) as session:
                 current = _Current(session, row_type, bulk=len(updates) >= BULK)
                 results = check_updates(
-                    lookup, current, resolve, updates, who, at, source=source, rows=rows
-                )
+                    lookup, current, resolve, updates, who, at, source=source, rows=rows,
+                    expected=expected,
+                )  # fmt: skip
                 changed = {r.outcome.id for r in results if r.changes}
                 if dry_run or not changed:
                     return results
@@ -178,6 +185,7 @@ class SqlOutcomeStore:
                     for r in results
                     for change in r.changes
                 )
+                session.flush()
         except IntegrityError:
             raise OutcomeConflict("该结果正被同时修改，未保存任何更改，请重试") from None
         return results

@@ -130,6 +130,9 @@ class EventPlan(BaseModel):
     pairing_note: str | None = Field(None, description="精确配对超时时采用的方案说明")
     schedule_method: str | None = Field(None, description="排程方法，如 cp-sat (optimal)")
     schedule_note: str | None = Field(None, description="精确排程超时时采用的方案说明")
+    version: int = Field(
+        0, ge=0, description="存储版本：保存一次加一；0 为尚未保存（保存时只新建、不覆盖）"
+    )
 
     def participant(self, participant_id: str) -> Participant:
         for participant in self.participants:

@@ -31,6 +31,7 @@ FIELD_LABELS = {
     "amount": "获批金额（万元）",
     "first_loan": "首贷",
     "event_id": "活动",
+    "version": "版本",
 }
 _CHOICES = {"attendance": ATTENDANCE_LABELS, "stage": STAGE_LABELS, "status": FINANCE_STATUS_LABELS}
 _TRUE = {"是", "true", "yes", "y", "1", "首贷"}

@@ -2,7 +2,10 @@
 phone calls, then imported back.
 
 Import checks every row first (unknown 结果编号, bad labels, negative amounts, bad dates) and
-applies nothing when any row is bad. A blank cell leaves that field as it is.
+applies nothing when any row is bad. A blank cell leaves that field as it is. The 版本 column
+holds each outcome's version at export (0: nothing recorded yet); a row whose outcome has
+been changed since is refused (「第 N 行：……已被他人修改」), so a sheet filled in from an old
+download never overwrites newer results. A sheet without the column is not checked.
 """
 
 from __future__ import annotations
@@ -19,7 +22,6 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from matcher.atomic import atomic_path
-from matcher.errors import IngestError
 from matcher.events.model import EventPlan, Meeting
 from matcher.ingest.problems import WHOLE_ROW, Problem, file_error
 from matcher.ingest.readers import open_table
@@ -34,16 +36,18 @@ from matcher.outcomes.store import (
     OutcomeError,
     Recorded,
     record_meeting_outcomes,
-    refusal_message,
+    refusal,
 )
 from matcher.workspace import Workspace
 
 EDITABLE = ("attendance", "stage", "signed_amount", "notes", "next_follow_up")
 ID_COLUMN = label("id")
+VERSION_COLUMN = label("version")
 FOLLOWUP_HEADER = [
     "活动", "需求方", "供给方", "时段", "桌号", *(label(f) for f in EDITABLE), ID_COLUMN,
+    VERSION_COLUMN,
 ]  # fmt: skip
-_WIDTHS = [22, 26, 26, 13, 6, 10, 10, 15, 30, 14, 36]
+_WIDTHS = [22, 26, 26, 13, 6, 10, 10, 15, 30, 14, 36, 6]
 
 
 def _ordered(plan: EventPlan) -> list[Meeting]:
@@ -79,7 +83,9 @@ def write_followup_template(
         outcome_id = meeting_outcome_id(plan.event.id, m.a, m.b)
         slot = plan.event.slots[m.slot].label() if m.slot is not None else "未排入"
         where = [plan.event.name, names.get(m.a, m.a), names.get(m.b, m.b), slot, m.table]
-        sheet.append([*where, *_cells(outcomes.get(outcome_id)), outcome_id])
+        outcome = outcomes.get(outcome_id)
+        version = outcome.version if outcome else 0
+        sheet.append([*where, *_cells(outcome), outcome_id, version])
     last = len(meetings) + 1
     for column, labels in (("F", ATTENDANCE_LABELS), ("G", STAGE_LABELS)):
         choice = DataValidation(
@@ -104,13 +110,27 @@ def _filled(value: Any) -> bool:
 
 @dataclass(frozen=True)
 class FollowupSheet:
-    """A filled-in sheet as read: the updates (结果编号 → filled cells), the row number of
-    each, and the problems found while reading (before any outcome is looked at)."""
+    """A filled-in sheet as read: the updates (结果编号 → filled cells), the row number and
+    the 版本 of each (None: not given), and the problems found while reading (before any
+    outcome is looked at)."""
 
     source: str
     updates: list[tuple[str, dict[str, Any]]]
     rows: list[int]
     problems: list[Problem]
+    versions: list[int | None]
+
+
+def _version(value: Any) -> int | None:
+    """The 版本 cell: a whole number, or None when blank; ValueError otherwise."""
+    if not _filled(value):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip()
+    if not text.isdigit():
+        raise ValueError(f"「{value}」不是有效的版本号（导出时填好的整数，请勿修改）")
+    return int(text)
 
 
 def read_followup(path: Path) -> FollowupSheet:
@@ -120,6 +140,7 @@ def read_followup(path: Path) -> FollowupSheet:
     problems: list[Problem] = []
     updates: list[tuple[str, dict[str, Any]]] = []
     numbers: list[int] = []
+    versions: list[int | None] = []
     seen: dict[str, int] = {}
     with open_table(path) as table:
         if ID_COLUMN not in (table.columns or []):
@@ -144,32 +165,44 @@ def read_followup(path: Path) -> FollowupSheet:
                 problems.append(Problem(source, row.number, ID_COLUMN, reason))
                 continue
             seen[outcome_id] = row.number
-            if changes:
-                updates.append((outcome_id, changes))
-                numbers.append(row.number)
-    return FollowupSheet(source, updates, numbers, problems)
+            if not changes:
+                continue
+            try:
+                version = _version(row.values.get(VERSION_COLUMN))
+            except ValueError as error:
+                problems.append(Problem(source, row.number, VERSION_COLUMN, str(error)))
+                continue
+            updates.append((outcome_id, changes))
+            numbers.append(row.number)
+            versions.append(version)
+    return FollowupSheet(source, updates, numbers, problems, versions)
 
 
 Recorder = Callable[..., list[Recorded]]
-"""A store's batch update, called as `record(updates, who, at, source=, rows=, dry_run=)`."""
+"""A store's batch update, called as `record(updates, who, at, source=, rows=, dry_run=,
+expected=)`."""
 
 
 def apply_followup(
     sheet: FollowupSheet, record: Recorder, who: str, at: datetime | None = None
 ) -> list[Recorded]:
-    """Apply a read sheet through `record`; IngestError listing every bad row and field (the
-    reading problems and the outcome problems together), nothing applied."""
+    """Apply a read sheet through `record`; OutcomeError (an IngestError) listing every bad
+    row and field (the reading problems, stale rows and the outcome problems together),
+    nothing applied."""
     problems = list(sheet.problems)
+    conflicts = []
     results: list[Recorded] = []
     try:
         results = record(
-            sheet.updates, who, at, source=sheet.source, rows=sheet.rows, dry_run=bool(problems)
-        )
+            sheet.updates, who, at, source=sheet.source, rows=sheet.rows,
+            dry_run=bool(problems), expected=sheet.versions,
+        )  # fmt: skip
     except OutcomeError as error:
         problems += error.problems
+        conflicts = error.conflicts
     if problems:
         problems.sort(key=lambda p: p.row)
-        raise IngestError(refusal_message(problems), problems)
+        raise refusal(problems, conflicts)
     return results
 
 

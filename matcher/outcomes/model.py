@@ -50,6 +50,7 @@ class MeetingOutcome(BaseModel):
     next_follow_up: date | None = None
     updated_at: datetime | None = None
     updated_by: str = ""
+    version: int = Field(0, ge=0, description="版本：0 为尚未记录，每次修改加一")
 
 
 class FinanceOutcome(BaseModel):
@@ -68,6 +69,7 @@ class FinanceOutcome(BaseModel):
     next_follow_up: date | None = None
     updated_at: datetime | None = None
     updated_by: str = ""
+    version: int = Field(0, ge=0, description="版本：0 为尚未记录，每次修改加一")
 
 
 class Change(BaseModel):

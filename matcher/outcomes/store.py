@@ -2,26 +2,28 @@
 
 `outcomes/meetings.jsonl` and `outcomes/finance.jsonl` hold one outcome per line (rewritten
 atomically); `outcomes/history.jsonl` holds one `Change` per line and is only ever appended.
-Every update is validated first: a batch with one bad item changes nothing. The rules
-(`Lookup`, `resolve_meeting`, `resolve_finance`, `check_updates`, `apply_changes`) do not
-depend on where outcomes are kept, so the service's database store applies the same ones.
+Every update is validated first: a batch with one bad item changes nothing. Each outcome
+carries its version (0 until first recorded, one more on every change); an update may state
+the version it read, and one that moved on refuses the batch like a bad value does. The
+rules (`Lookup`, `resolve_meeting`, `resolve_finance`, `check_updates`, `apply_changes`) do
+not depend on where outcomes are kept: `OutcomeStore` is what every backend offers, the
+workspace's files here (`JsonlOutcomeStore`) and the database in `storage.outcomes`.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
-from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
+from collections.abc import Callable, Collection, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from pydantic import ValidationError
 
-from matcher.atomic import write_text_atomic
-from matcher.errors import IngestError, MatcherError
+from matcher.atomic import folder_lock, write_text_atomic
+from matcher.errors import CONFLICT_MESSAGE, IngestError, MatcherError, VersionConflict
 from matcher.events.model import EventPlan, Meeting
 from matcher.events.store import load_plan
 from matcher.ingest.problems import Problem
@@ -38,11 +40,6 @@ from matcher.outcomes.model import (
 from matcher.store import RecordStore
 from matcher.workspace import Workspace
 
-try:
-    import fcntl
-except ImportError:  # pragma: no cover - Windows: no advisory lock
-    fcntl = None  # type: ignore[assignment]
-
 MeetingKey = str | Mapping[str, str]
 """A meeting outcome's id (`event|a|b`, either order of a and b) or {event_id, a, b}."""
 FinanceKey = str | Mapping[str, str]
@@ -52,7 +49,22 @@ WHO_LABEL = "记录人"
 
 
 class OutcomeError(IngestError):
-    """An outcome update was refused; `problems` names the row and field of each bad value."""
+    """An outcome update was refused; `problems` names the row and field of each bad value,
+    `conflicts` the rows whose outcome someone else changed since it was read."""
+
+    def __init__(
+        self,
+        message: str,
+        problems: list[Problem] | None = None,
+        conflicts: Sequence[VersionConflict] = (),
+    ) -> None:
+        super().__init__(message, problems)
+        self.conflicts = list(conflicts)
+
+    @property
+    def stale(self) -> bool:
+        """Every problem is an outcome changed by someone else (retrying on fresh data helps)."""
+        return bool(self.conflicts) and len(self.conflicts) == len(self.problems)
 
 
 @dataclass(frozen=True)
@@ -235,18 +247,9 @@ def apply_changes(
         if field in parsed and getattr(outcome, field) != getattr(updated, field)
     ]
     if log:
-        updated = updated.model_copy(update={"updated_at": at, "updated_by": who})
+        update = {"updated_at": at, "updated_by": who, "version": outcome.version + 1}
+        updated = updated.model_copy(update=update)
     return (updated if log else outcome), log, []
-
-
-@contextlib.contextmanager
-def _locked(folder: Path) -> Iterator[None]:
-    """One writer at a time per workspace (advisory lock where the OS has one)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    with (folder / ".lock").open("a") as handle:
-        if fcntl is not None:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-        yield
 
 
 def _append_lines(path: Path, lines: list[str]) -> None:
@@ -274,6 +277,21 @@ def refusal_message(problems: list[Problem]) -> str:
     return "未保存任何更改：" + "；".join(shown) + more
 
 
+def refusal(problems: list[Problem], conflicts: Sequence[VersionConflict] = ()) -> OutcomeError:
+    """The error refusing a batch; when only stale rows refused it, it says so first."""
+    error = OutcomeError(refusal_message(problems), problems, conflicts)
+    if error.stale:
+        shown = "；".join(f"第 {p.row} 行：{p.reason}" if p.row else p.reason for p in problems)
+        error = OutcomeError(f"{CONFLICT_MESSAGE}：{shown}", problems, conflicts)
+    return error
+
+
+def outcome_label(outcome: MeetingOutcome | FinanceOutcome) -> str:
+    """How messages name an outcome: 会谈结果「EV1|E1|U:青岛大学」 or 融资结果「E1|F1」."""
+    kind = "会谈结果" if isinstance(outcome, MeetingOutcome) else "融资结果"
+    return f"{kind}「{outcome.id}」"
+
+
 def check_updates(
     lookup: Lookup,
     current: MutableMapping[str, Outcome],
@@ -284,33 +302,43 @@ def check_updates(
     *,
     source: str = "",
     rows: Sequence[int] | None = None,
+    expected: Sequence[int | None] | None = None,
 ) -> list[Recorded]:
     """Resolve and validate every update in order, all or nothing; saves nothing.
 
     `current` maps outcome ids to the outcomes as they are (it only needs `get`, `in`, `[]`)
-    and receives every updated outcome, so a later update sees an earlier one. Problems name
-    `source` and the row (`rows[i]`, or the 1-based position); any problem raises OutcomeError.
+    and receives every updated outcome, so a later update sees an earlier one. `expected[i]`
+    (None: not checked) is the version update i was based on; an update that changes nothing
+    is never stale. Problems name `source` and the row (`rows[i]`, or the 1-based position);
+    any problem raises OutcomeError.
     """
     who = who.strip()
     if not who:
         raise OutcomeError("请填写记录人", [Problem(source, 0, WHO_LABEL, "记录人不能为空")])
     numbers = list(rows) if rows is not None else list(range(1, len(updates) + 1))
+    seen = list(expected) if expected is not None else [None] * len(updates)
     problems: list[Problem] = []
+    conflicts: list[VersionConflict] = []
     results: list[Recorded] = []
-    for number, (key, changes) in zip(numbers, updates, strict=True):
+    for number, (key, changes), version in zip(numbers, updates, seen, strict=True):
         try:
             outcome = resolve(lookup, current, key)
         except ValueError as error:
             problems.append(Problem(source, number, label("id"), str(error)))
             continue
         updated, log, bad = apply_changes(outcome, changes, who, at)
+        if log and version is not None and version != outcome.version:
+            stored = outcome.version or None  # 0: not recorded (any more)
+            conflicts.append(VersionConflict(outcome_label(outcome), stored, version))
+            problems.append(Problem(source, number, label("version"), conflicts[-1].reason))
+            continue
         bad += _unknown_event(lookup, log)
         problems += [Problem(source, number, label(field), reason) for field, reason in bad]
         if log:
             current[updated.id] = updated
         results.append(Recorded(updated, log))
     if problems:
-        raise OutcomeError(refusal_message(problems), problems)
+        raise refusal(problems, conflicts)
     return results
 
 
@@ -325,15 +353,17 @@ def _record(
     source: str,
     rows: Sequence[int] | None,
     dry_run: bool,
+    expected: Sequence[int | None] | None,
 ) -> list[Recorded]:
     at = at or datetime.now().replace(microsecond=0)
     folder = outcomes_dir(workspace)
-    with _locked(folder):
+    with folder_lock(folder):
         current = load(workspace)
         lookup = Lookup(partial(load_plan, workspace), workspace.store)
         results = check_updates(
-            lookup, current, resolve, updates, who, at, source=source, rows=rows
-        )
+            lookup, current, resolve, updates, who, at, source=source, rows=rows,
+            expected=expected,
+        )  # fmt: skip
         log_lines = [c.model_dump_json() for r in results for c in r.changes]
         if log_lines and not dry_run:
             _append_lines(folder / "history.jsonl", log_lines)
@@ -351,16 +381,18 @@ def record_meeting_outcomes(
     source: str = "",
     rows: Sequence[int] | None = None,
     dry_run: bool = False,
+    expected: Sequence[int | None] | None = None,
 ) -> list[Recorded]:
     """Apply many meeting updates at once, all or nothing.
 
     A new outcome must be a meeting of its event's plan. Problems name `source` and the row
-    (`rows[i]`, or the 1-based position in `updates`); any problem raises OutcomeError.
-    `dry_run` validates and returns the results without saving.
+    (`rows[i]`, or the 1-based position in `updates`); any problem raises OutcomeError, as
+    does an outcome no longer at version `expected[i]`. `dry_run` validates and returns the
+    results without saving.
     """
     return _record(
         workspace, "meetings.jsonl", load_meeting_outcomes, resolve_meeting,
-        updates, who, at, source, rows, dry_run,
+        updates, who, at, source, rows, dry_run, expected,
     )  # fmt: skip
 
 
@@ -373,11 +405,12 @@ def record_finance_outcomes(
     source: str = "",
     rows: Sequence[int] | None = None,
     dry_run: bool = False,
+    expected: Sequence[int | None] | None = None,
 ) -> list[Recorded]:
     """Apply many financing updates at once, all or nothing (enterprise and product must exist)."""
     return _record(
         workspace, "finance.jsonl", load_finance_outcomes, resolve_finance,
-        updates, who, at, source, rows, dry_run,
+        updates, who, at, source, rows, dry_run, expected,
     )  # fmt: skip
 
 
@@ -403,3 +436,125 @@ def record_finance_outcome(
     """Validate and apply one financing match's changes; one history entry per changed field."""
     [done] = record_finance_outcomes(workspace, [(key, changes)], who, at, rows=[0])
     return done.outcome  # type: ignore[return-value]
+
+
+class OutcomeStore(Protocol):
+    """What the library and the service need from a store of outcomes and their history."""
+
+    def record_meetings(
+        self,
+        updates: Sequence[tuple[MeetingKey, Mapping[str, Any]]],
+        who: str,
+        at: datetime | None = None,
+        *,
+        source: str = "",
+        rows: Sequence[int] | None = None,
+        dry_run: bool = False,
+        expected: Sequence[int | None] | None = None,
+    ) -> list[Recorded]:
+        """Apply many meeting updates at once, all or nothing (`record_meeting_outcomes`)."""
+        ...
+
+    def record_finance(
+        self,
+        updates: Sequence[tuple[FinanceKey, Mapping[str, Any]]],
+        who: str,
+        at: datetime | None = None,
+        *,
+        source: str = "",
+        rows: Sequence[int] | None = None,
+        dry_run: bool = False,
+        expected: Sequence[int | None] | None = None,
+    ) -> list[Recorded]:
+        """Apply many financing updates at once, all or nothing (`record_finance_outcomes`)."""
+        ...
+
+    def meeting_outcomes(self, event_id: str | None = None) -> dict[str, MeetingOutcome]:
+        """Every meeting outcome (of one event), by id in id order."""
+        ...
+
+    def finance_outcomes(
+        self, enterprise_id: str | None = None, product_ids: Collection[str] | None = None
+    ) -> dict[str, FinanceOutcome]:
+        """Every financing outcome (of one enterprise, of some products), by id in id order."""
+        ...
+
+    def get(self, outcome_id: str) -> MeetingOutcome | FinanceOutcome | None:
+        """A meeting or financing outcome by id, or None."""
+        ...
+
+    def history(self, outcome_id: str | None = None) -> list[Change]:
+        """The changes of one outcome (or of all), oldest first."""
+        ...
+
+    def due_before(self, day: date) -> tuple[list[MeetingOutcome], list[FinanceOutcome]]:
+        """Outcomes whose next follow-up date is before `day`, each list in id order."""
+        ...
+
+
+class JsonlOutcomeStore:
+    """The workspace's outcome files as an `OutcomeStore`."""
+
+    def __init__(self, workspace: Workspace) -> None:
+        self.workspace = workspace
+
+    def record_meetings(
+        self,
+        updates: Sequence[tuple[MeetingKey, Mapping[str, Any]]],
+        who: str,
+        at: datetime | None = None,
+        *,
+        source: str = "",
+        rows: Sequence[int] | None = None,
+        dry_run: bool = False,
+        expected: Sequence[int | None] | None = None,
+    ) -> list[Recorded]:
+        return record_meeting_outcomes(
+            self.workspace, updates, who, at, source=source, rows=rows, dry_run=dry_run,
+            expected=expected,
+        )  # fmt: skip
+
+    def record_finance(
+        self,
+        updates: Sequence[tuple[FinanceKey, Mapping[str, Any]]],
+        who: str,
+        at: datetime | None = None,
+        *,
+        source: str = "",
+        rows: Sequence[int] | None = None,
+        dry_run: bool = False,
+        expected: Sequence[int | None] | None = None,
+    ) -> list[Recorded]:
+        return record_finance_outcomes(
+            self.workspace, updates, who, at, source=source, rows=rows, dry_run=dry_run,
+            expected=expected,
+        )  # fmt: skip
+
+    def meeting_outcomes(self, event_id: str | None = None) -> dict[str, MeetingOutcome]:
+        found = load_meeting_outcomes(self.workspace)
+        return {i: found[i] for i in sorted(found) if event_id in (None, found[i].event_id)}
+
+    def finance_outcomes(
+        self, enterprise_id: str | None = None, product_ids: Collection[str] | None = None
+    ) -> dict[str, FinanceOutcome]:
+        found = load_finance_outcomes(self.workspace)
+        return {
+            i: found[i]
+            for i in sorted(found)
+            if enterprise_id in (None, found[i].enterprise_id)
+            and (product_ids is None or found[i].product_id in product_ids)
+        }
+
+    def get(self, outcome_id: str) -> MeetingOutcome | FinanceOutcome | None:
+        return self.meeting_outcomes().get(outcome_id) or self.finance_outcomes().get(outcome_id)
+
+    def history(self, outcome_id: str | None = None) -> list[Change]:
+        return history(self.workspace, outcome_id)
+
+    def due_before(self, day: date) -> tuple[list[MeetingOutcome], list[FinanceOutcome]]:
+        meetings = self.meeting_outcomes().values()
+        finance = self.finance_outcomes().values()
+        return (
+            [o for o in meetings if o.next_follow_up and o.next_follow_up < day],
+            [o for o in finance if o.next_follow_up and o.next_follow_up < day],
+        )

@@ -100,6 +100,7 @@ _STATE = {
     "next_follow_up": "下次跟进日期",
     "updated_at": "最后修改时间（UTC）",
     "updated_by": "最后记录人",
+    "version": "版本：0 为尚未记录，每次修改加一；修改时可在 If-Match 中给出",
 }
 MeetingOutcomePublic = described(MeetingOutcome, "MeetingOutcomePublic", {
     "id": "结果编号：活动|需求方|供给方",

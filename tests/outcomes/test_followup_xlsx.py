@@ -42,7 +42,8 @@ def test_template_has_one_row_per_meeting_with_current_values(ws, tmp_path):
                                                  "next_follow_up": "2025-04-01"}, "张三", AT)  # fmt: skip
     rows = list(load_workbook(template(ws, tmp_path / "t.xlsx")).active.iter_rows(values_only=True))
     assert list(rows[0]) == FOLLOWUP_HEADER
-    assert [r[-1] for r in rows[1:]] == [f"EV1|E1|{UPC}", f"EV1|E4|{UQD}", "EV1|E3|E4"]
+    assert [r[-2:] for r in rows[1:]] == [(f"EV1|E1|{UPC}", 1), (f"EV1|E4|{UQD}", 0),
+                                          ("EV1|E3|E4", 0)]  # fmt: skip
     first = dict(zip(FOLLOWUP_HEADER, rows[1], strict=True))
     assert (
         first["活动"] == "智能装备产业链对接会" and first["需求方"] == "青岛海鑫新能源科技有限公司"
@@ -110,7 +111,7 @@ def test_every_bad_row_is_listed_including_duplicates(ws, tmp_path):
 def test_a_sheet_without_the_id_column_is_refused(ws, tmp_path):
     path = template(ws, tmp_path / "t.xlsx")
     book = load_workbook(path)
-    book.active.delete_cols(len(FOLLOWUP_HEADER))
+    book.active.delete_cols(FOLLOWUP_HEADER.index("结果编号") + 1)
     book.save(path)
     with pytest.raises(IngestError, match="缺少「结果编号」列"):
         import_followup(ws, path, "赵六", AT)
