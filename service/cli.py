@@ -18,6 +18,7 @@ from typing import Annotated, Any
 import typer
 import uvicorn
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 from rich.console import Console
 from rich.table import Table
 from sqlalchemy import Engine
@@ -50,12 +51,16 @@ def load_settings(**overrides: Any) -> ServiceSettings:
     try:
         return ServiceSettings(**{k: v for k, v in overrides.items() if v is not None})
     except ValidationError as error:
-        problems = "；".join(
-            f"{'.'.join(str(p) for p in e['loc'])}：{translate_error(e)}" for e in error.errors()
-        )
+        problems = "；".join(_setting_problem(e) for e in error.errors())
         raise MatcherError(f"配置有误：{problems}") from None
     except ValueError as error:
         raise MatcherError(str(error)) from None
+
+
+def _setting_problem(error: ErrorDetails) -> str:
+    """`port：…` or, for a library setting, `matcher.candidates：…` (the nested field's name)."""
+    name = ".".join(str(part) for part in error["loc"])
+    return f"{name}：{translate_error({**error, 'loc': error['loc'][:1]})}"
 
 
 def _engine(settings: ServiceSettings) -> Engine:

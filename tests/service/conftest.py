@@ -15,6 +15,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from matcher.config import Settings
 from service.main import create_app
 from service.settings import ServiceSettings
 from service.state import ServiceState
@@ -84,8 +85,12 @@ def load_world(url: str, schema: str | None) -> None:
 
 
 def settings_for(url: str, schema: str | None, data_dir: Path, **extra) -> ServiceSettings:
+    """Service settings on `url`; an `extra` naming a library setting (`today`, `ranker`,
+    `match_threshold`, …) goes into the nested `matcher` settings, the rest to the service."""
+    library = {"today": TODAY} | {k: v for k, v in extra.items() if k in Settings.model_fields}
+    service = {k: v for k, v in extra.items() if k not in Settings.model_fields}
     return ServiceSettings(
-        data_dir=data_dir, database_url=url, database_schema=schema, today=TODAY, **extra
+        data_dir=data_dir, database_url=url, database_schema=schema, matcher=library, **service
     )
 
 

@@ -16,7 +16,6 @@ import pytest
 from typer.testing import CliRunner
 
 from service.cli import app
-from service.settings import ServiceSettings
 
 REPO = Path(__file__).resolve().parents[2]
 runner = CliRunner()
@@ -26,8 +25,8 @@ runner = CliRunner()
 def data_dir(monkeypatch, tmp_path) -> Path:
     for name in ("DATABASE_URL", "MATCHER_CONFIG"):
         monkeypatch.delenv(name, raising=False)
-    for name in ServiceSettings.model_fields:
-        monkeypatch.delenv(f"MATCHER_SERVICE_{name.upper()}", raising=False)
+    for name in [name for name in os.environ if name.startswith("MATCHER_SERVICE_")]:
+        monkeypatch.delenv(name)
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("MATCHER_SERVICE_DATA_DIR", str(tmp_path / "data"))
     return tmp_path / "data"
@@ -72,6 +71,17 @@ def test_bad_setting_is_a_chinese_error(data_dir, monkeypatch):
     result = runner.invoke(app, ["keys", "list"])
     assert result.exit_code == 1
     assert "配置有误：port：应为整数，实际为「abc」" in result.output
+
+
+def test_bad_library_setting_names_the_nested_field(data_dir, monkeypatch):
+    monkeypatch.setenv("MATCHER_SERVICE_MATCHER__CANDIDATES", "abc")
+    (data_dir.parent / "matcher-service.toml").write_text(
+        '[matcher]\nranker = "neural"\n', encoding="utf-8"
+    )
+    result = runner.invoke(app, ["keys", "list"])
+    assert result.exit_code == 1
+    assert "matcher.candidates：应为整数，实际为「abc」" in result.output
+    assert "matcher.ranker：应为 'baseline'" in result.output and "「neural」" in result.output
 
 
 def free_port() -> int:

@@ -78,7 +78,7 @@ def service_with_threshold(root, threshold: float) -> Iterator[TestClient]:
 
 
 def test_the_service_match_threshold_setting_moves_the_verdicts(tmp_path, monkeypatch):
-    monkeypatch.delenv("MATCHER_SERVICE_MATCH_THRESHOLD", raising=False)
+    monkeypatch.delenv("MATCHER_SERVICE_MATCHER__MATCH_THRESHOLD", raising=False)
     with service_with_threshold(tmp_path / "strict", 0.99) as client:
         results = client.get("/api/needs/N1/recommendations").json()
         assert results[0]["id"] == "T1" and not any(row["match"] for row in results)

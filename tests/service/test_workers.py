@@ -56,7 +56,7 @@ def two_workers(url: str, schema: str | None, data_dir: Path) -> Iterator[str]:
         "PYTHONPATH": str(REPO),
         "DATABASE_URL": url,
         "MATCHER_SERVICE_DATA_DIR": str(data_dir),
-        "MATCHER_SERVICE_TODAY": TODAY.isoformat(),
+        "MATCHER_SERVICE_MATCHER__TODAY": TODAY.isoformat(),
     }
     if schema:
         env["MATCHER_SERVICE_DATABASE_SCHEMA"] = schema
