@@ -30,16 +30,20 @@ def _best_per_enterprise(scored: list[Scored]) -> list[Scored]:
 
 
 def _need_candidates(
-    recommender: Recommender, text: str, kind: str
+    recommender: Recommender, supply_kind: str, supply: Record, kind: str
 ) -> list[tuple[Need, Enterprise, Candidate]]:
-    """Needs of `kind` matching `text`, best first, with their enterprises (read once)."""
-    needs = recommender.store.load("need")
-    enterprises = recommender.store.load("enterprise")
-    found = recommender.retriever.search("need", text, oversample=5)
+    """Needs of `kind` matching the stored `supply` record, best first, with their
+    enterprises (searched with the supply's stored vector; only the hits are read)."""
+    text = supply.embed_text()
+    vector = recommender.retriever.stored_vector(supply_kind, supply.id)
+    found = recommender.retriever.search("need", text, oversample=5, vector=vector)
+    needs: dict[str, Need] = recommender.store.get_many("need", [c.id for c in found])  # type: ignore[assignment]
+    owners = {need.enterprise_id for need in needs.values()}
+    enterprises: dict[str, Enterprise] = recommender.store.get_many("enterprise", owners)  # type: ignore[assignment]
     return [
-        (needs[c.id], enterprises[needs[c.id].enterprise_id], c)  # type: ignore[attr-defined]
+        (needs[c.id], enterprises[needs[c.id].enterprise_id], c)
         for c in found
-        if needs[c.id].kind == kind  # type: ignore[attr-defined]
+        if c.id in needs and needs[c.id].kind == kind and needs[c.id].enterprise_id in enterprises
     ]
 
 
@@ -67,7 +71,7 @@ def leads_for_tech_result(
     """Enterprises with tech needs that this tech result answers."""
     result: TechResult = recommender.store.get("tech_result", result_id)  # type: ignore[assignment]
     found = []
-    for need, enterprise, candidate in _need_candidates(recommender, result.embed_text(), "tech"):
+    for need, enterprise, candidate in _need_candidates(recommender, "tech_result", result, "tech"):
         item = _lead(recommender, need, enterprise, candidate, result)
         if item.features.get("chain"):
             item.reasons.append(f"企业所在产业链与成果领域（{result.field}）一致")
@@ -83,7 +87,7 @@ def leads_for_product(
     product: FinanceProduct = recommender.store.get("finance_product", product_id)  # type: ignore[assignment]
     found = []
     for need, enterprise, candidate in _need_candidates(
-        recommender, product.embed_text(), "finance"
+        recommender, "finance_product", product, "finance"
     ):
         checks = product_checks(product, enterprise, need, recommender.today)
         if any_failed(checks):
@@ -101,7 +105,7 @@ def leads_for_offer(recommender: Recommender, offer_id: str, k: int = 10) -> lis
     offer: Offer = recommender.store.get("offer", offer_id)  # type: ignore[assignment]
     supplier = recommender.enterprise(offer.enterprise_id)
     found = []
-    for need, enterprise, candidate in _need_candidates(recommender, offer.text, "partner"):
+    for need, enterprise, candidate in _need_candidates(recommender, "offer", offer, "partner"):
         if need.enterprise_id == supplier.id:
             continue
         found.append(_lead(recommender, need, enterprise, candidate, offer, supplier))
