@@ -1,10 +1,11 @@
 """Command-line interface.
 
-`matcher init | import | index | recommend | policies | demo | evaluate | generate | event |
+`matcher init | import | embed | index | recommend | policies | demo | evaluate | generate | event |
 outcome | report | simulate-outcomes | train-ranker`.
 """
 
 from matcher.cli import (  # noqa: F401  (importing registers the commands)
+    embed_cmd,
     evaluate_cmd,
     event_cmd,
     generate_cmd,

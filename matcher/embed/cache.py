@@ -83,6 +83,10 @@ class EmbeddingCache:
     def __len__(self) -> int:
         return len(self._where)
 
+    def missing(self, texts: Sequence[str]) -> list[str]:
+        """The distinct texts of `texts` that are not cached, in first-seen order."""
+        return [t for t in dict.fromkeys(texts) if text_key(t) not in self._where]
+
     def get_many(self, texts: Sequence[str]) -> tuple[np.ndarray, list[int]]:
         """(vectors of the texts found, in input order; indexes of the texts not found)."""
         hits: list[np.ndarray] = []

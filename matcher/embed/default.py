@@ -24,6 +24,10 @@ class UseEncoder:
         self.batch_size = batch_size
         self._model: Any = None
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickles without the loaded model (e.g. for a Ray worker), which loads it again."""
+        return {**self.__dict__, "_model": None}
+
     def _load(self) -> Any:
         if self._model is None:
             from threadpoolctl import threadpool_limits

@@ -31,6 +31,10 @@ class SentenceTransformerEncoder:
         self.device = device
         self._model: Any = None
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickles without the loaded model (e.g. for a Ray worker), which loads it again."""
+        return {**self.__dict__, "_model": None}
+
     def _load(self) -> Any:
         if self._model is not None:
             return self._model
