@@ -8,6 +8,7 @@ import re
 import pytest
 
 from service.deps import KEY_COOKIE
+from tests.service.job_helpers import finished
 
 HTMX = {"HX-Request": "true"}
 SETUP = {"name": "智能装备产业链对接会", "kind": "industry", "chain": "智能装备",
@@ -77,7 +78,14 @@ def test_changes_answer_htmx_with_the_fragment_and_forms_with_a_redirect(sqlite_
     added = call(sqlite_service, "organiser", "POST", f"{event_url}/participants/by-chain",
                  htmx=True, data={"limit": "10"})  # fmt: skip
     assert "已按产业链添加 1 个参会方" in added.text  # 中国石油大学（华东）
-    generated = call(sqlite_service, "organiser", "POST", f"{event_url}/generate", htmx=True)
+    started = call(sqlite_service, "organiser", "POST", f"{event_url}/generate", htmx=True)
+    job_url = started.headers["HX-Redirect"]  # generating runs as a job, followed on its page
+    assert started.status_code == 200 and job_url.startswith("/jobs/")
+    job = finished(sqlite_service.state, job_url.rsplit("/", 1)[1])
+    assert job.status == "done", job.error
+    job_page = call(sqlite_service, "organiser", "GET", job_url)
+    assert "查看活动" in job_page.text and f"{event_url}?job={job.id}" in job_page.text
+    generated = call(sqlite_service, "organiser", "GET", f"{event_url}?job={job.id}")
     # two matches, and E4's machine-vision need, which matches nothing here, gets its closest
     # option marked weak
     assert generated.status_code == 200 and "已生成 3 场会谈" in generated.text
@@ -97,6 +105,8 @@ def test_my_agenda_shows_published_events_only(sqlite_service):
                        ("participants/by-chain", {"limit": "10"}), ("generate", {})):  # fmt: skip
         done = call(sqlite_service, "organiser", "POST", f"{event_url}/{path}", data=data)
         assert done.status_code == 303
+        if done.headers["location"].startswith("/jobs/"):
+            finished(sqlite_service.state, done.headers["location"].rsplit("/", 1)[1])
     before = call(sqlite_service, "e1", "GET", "/my/agenda")
     assert before.status_code == 200 and event_id not in before.text
     call(sqlite_service, "organiser", "POST", f"{event_url}/publish", data={"published": "1"})
