@@ -122,3 +122,26 @@ def test_my_agenda_shows_published_events_only(sqlite_service):
     assert university.status_code == 200 and "暂无已发布的对接活动日程" in university.text
     staff = call(sqlite_service, "organiser", "GET", "/my/agenda")
     assert staff.status_code == 403 and "仅供参会的企业、银行和高校账号使用" in staff.text
+
+
+def test_the_event_page_says_when_the_schedule_is_the_fallback(sqlite_service, event_url):
+    state, event_id = sqlite_service.state, event_url.rsplit("/", 1)[1]
+    note = "精确排程未在 20 秒时限内完成，已采用贪心排程（匹配度高的会谈优先）"
+
+    def fallback(plan) -> str:
+        plan.schedule_method, plan.schedule_note = "greedy (fallback)", note
+        return "测试：排程说明"
+
+    state.event_change(event_id, fallback, None)
+    page = call(sqlite_service, "organiser", "GET", event_url)
+    assert f'<p class="solver-note" role="note">{note}</p>' in page.text
+    organiser = state.keys.verify(sqlite_service.keys["organiser"])
+    job = state.jobs.jobs.create("regenerate", event_id, organiser.id)
+    result = {"meetings": 40, "placed": 38, "unplaced": 2, "locked": 1, "objective": 12.5,
+              "pairing_note": None, "schedule_note": note}  # fmt: skip
+    state.jobs.jobs.finish(job.id, result)
+    back = call(sqlite_service, "organiser", "GET", f"{event_url}?job={job.id}")
+    notice = re.search(r'<p class="notice" role="status">(.*?)</p>', back.text).group(1)
+    assert notice == f"已生成 40 场会谈（保留锁定 1 场），排入时段 38 场，总分 12.50；{note}"
+    other = call(sqlite_service, "admin", "GET", f"{event_url}?job=nope")
+    assert other.status_code == 200 and 'class="notice"' not in other.text
