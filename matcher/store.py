@@ -3,8 +3,9 @@
 Upserts replace records by id, so importing the same ids again updates them. Every record
 has a version: 1 when first stored, one more on every change. A write may state the versions
 it read (`expected`, id → version): when any of them moved on, it raises `VersionConflict`
-and writes nothing (compare-and-set); without them the last writer wins. The SQL backend
-(SQLite / PostgreSQL) lives in the `storage` package and follows the same protocol.
+and writes nothing (compare-and-set; expecting 0 means "create, never replace"); without
+them the last writer wins. The SQL backend (SQLite / PostgreSQL) lives in the `storage`
+package and follows the same protocol.
 """
 
 from __future__ import annotations
@@ -108,12 +109,13 @@ def records_fingerprint(records: dict[str, Record]) -> str:
 
 
 def check_versions(kind: str, expected: Mapping[str, int], current: Mapping[str, int]) -> None:
-    """`VersionConflict` for the first id (in id order) whose `current` version (absent: the
-    record is gone) is not the `expected` one."""
+    """`VersionConflict` for the first id (in id order) whose `current` version is not the
+    `expected` one; a record absent from `current` is at version 0 (expecting 0: create only)."""
     for record_id in sorted(expected):
-        if current.get(record_id) != expected[record_id]:
+        found = current.get(record_id)
+        if (found or 0) != expected[record_id]:
             what = f"{KIND_LABELS[kind]}「{record_id}」"
-            raise VersionConflict(what, current.get(record_id), expected[record_id])
+            raise VersionConflict(what, found, expected[record_id])
 
 
 def count_changes(

@@ -33,6 +33,7 @@ from matcher.errors import (
 from matcher.ingest.validate import translate_error
 from matcher.outcomes.fields import FIELD_LABELS
 from matcher.outcomes.store import OutcomeError
+from service.versions import etag
 
 log = logging.getLogger("service")
 
@@ -195,11 +196,6 @@ def matcher_error_response(error: MatcherError) -> JSONResponse:
     elif isinstance(error, IngestError):
         return ingest_error_response(error)
     return _response(status, CODES.get(status, "bad_request"), str(error), details)
-
-
-def etag(version: int) -> str:
-    """A version as a strong entity tag: `"3"`."""
-    return f'"{version}"'
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -1,7 +1,9 @@
 """Docking events in the service, shared by the API router and the web pages.
 
-The organiser's verbs run on the stored plan under the state's lock (`ServiceState.event_change`:
-load, change, save, audit); pairing and scheduling, which take long, are in
+The organiser's verbs run on the current stored plan (`ServiceState.event_change`: load
+under the plan's row lock, change, save, audit), optionally only if it is still at the
+version the caller read (else `VersionConflict`); they raise the library's errors, which
+`service.errors` maps to HTTP. Pairing and scheduling, which take long, are in
 `service.event_jobs` (outside the lock, as background jobs). Participants (enterprise,
 bank and university keys) reach only their own agenda, and only once the event is published.
 Every export is audited (`export`).
@@ -17,7 +19,13 @@ from urllib.parse import quote
 
 from pydantic import ValidationError
 
-from matcher.errors import IngestError, MatcherError
+from matcher.errors import (
+    ConflictError,
+    IngestError,
+    InvalidValue,
+    MatcherError,
+    NotFoundError,
+)
 from matcher.events.export import (
     CARD_HEADER,
     PAIRING_HEADER,
@@ -41,8 +49,7 @@ from matcher.ingest.problems import Problem
 from matcher.ingest.validate import translate_error
 from matcher.workspace import Workspace
 from service.auth import ROLE_LABELS, Principal, is_staff
-from service.errors import ApiError, conflict, forbidden
-from service.routers.crud import invalid_field
+from service.errors import forbidden
 from service.state import ServiceState
 from storage.keys import ApiKey
 
@@ -88,7 +95,7 @@ def ensure_agenda_access(key: Principal, plan: EventPlan, participant_id: str) -
         if not plan.published:
             raise forbidden(f"活动「{plan.event.name}」的日程尚未发布，请等待组织方发布")
     if not takes_part(plan, participant_id):
-        raise ApiError(404, f"活动「{plan.event.name}」没有参会方「{participant_id}」")
+        raise NotFoundError(f"活动「{plan.event.name}」没有参会方「{participant_id}」")
 
 
 def my_events(state: ServiceState, key: Principal) -> list[EventPlan]:
@@ -104,26 +111,31 @@ def visible_events(state: ServiceState, key: Principal) -> list[EventPlan]:
 
 # setup ----------------------------------------------------------------------------------------
 def create_event(state: ServiceState, event: Event, actor: int | None) -> EventPlan:
-    """A new, empty plan; 409 when the id is taken."""
+    """A new, empty plan; `ConflictError` when the id is taken."""
     with state.lock:
         if state.events.exists(event.id):
-            raise conflict(f"对接活动「{event.id}」已存在")
+            raise ConflictError(f"对接活动「{event.id}」已存在")
         detail = f"{event.name}：{len(event.slots)}场 × {event.tables}桌"
         return state.event_plan_write(EventPlan(event=event), actor, "create", detail)
 
 
-def delete_event(state: ServiceState, event_id: str, actor: int | None) -> None:
+def delete_event(
+    state: ServiceState, event_id: str, actor: int | None, expected: int | None = None
+) -> None:
+    """Delete the event; `VersionConflict` when it is no longer at version `expected`."""
     with state.lock:
         plan = state.events.load(event_id)
-        state.events.delete(event_id)
+        if not state.events.delete(event_id, expected):
+            raise NotFoundError(f"找不到对接活动「{event_id}」")
         state.audit.record(actor, "delete", "event", event_id, plan.event.name)
 
 
 def from_specs(specs: list[dict]) -> Builder:
-    """Participants from `{kind, ref, role?, ...}` dicts; every bad one is a 422 naming it."""
+    """Participants from `{kind, ref, role?, ...}` dicts; every bad one is named
+    (`InvalidValue`, field `participants.<i>`)."""
 
     def build(workspace: Workspace, plan: EventPlan) -> list[Participant]:
-        chosen, details = [], []
+        chosen, problems, shown = [], [], []
         for number, spec in enumerate(specs):
             extra = {k: v for k, v in spec.items() if k not in ("kind", "ref", "role")}
             try:
@@ -132,14 +144,11 @@ def from_specs(specs: list[dict]) -> Builder:
                 )
             except (MatcherError, ValidationError) as error:
                 reason = str(error) if isinstance(error, MatcherError) else _pydantic(error)
-                details.append(
-                    {"location": "body", "field": f"participants.{number}", "reason": reason}
-                )
-        if details:
-            shown = "；".join(
-                f"第{int(d['field'].split('.')[1]) + 1}项：{d['reason']}" for d in details[:3]
-            )
-            raise ApiError(422, f"有 {len(details)} 个参会方无法添加：{shown}", details)
+                problems.append((f"participants.{number}", reason))
+                shown.append(f"第{number + 1}项：{reason}")
+        if problems:
+            message = f"有 {len(problems)} 个参会方无法添加：{'；'.join(shown[:3])}"
+            raise InvalidValue(problems, message)
         return chosen
 
     return build
@@ -177,10 +186,14 @@ def from_file(path: Path, shown_name: str) -> Builder:
 
 
 def add_to_event(
-    state: ServiceState, event_id: str, build: Builder, actor: int | None
+    state: ServiceState,
+    event_id: str,
+    build: Builder,
+    actor: int | None,
+    expected: int | None = None,
 ) -> tuple[EventPlan, list[Participant]]:
     """Add (or replace, by id) the participants `build` returns; availability must name
-    slots of the event (422)."""
+    slots of the event (`InvalidValue`)."""
     added: list[Participant] = []
 
     def change(plan: EventPlan) -> str:
@@ -193,31 +206,39 @@ def add_to_event(
         for participant in chosen:
             outside = [i for i in participant.availability or [] if i >= count]
             if outside:
-                raise invalid_field(
-                    f"{participant.id}.availability",
+                reason = (
                     f"可参加时段序号 {'、'.join(map(str, outside))} 超出活动的 {count} 个时段"
-                    f"（序号从 0 到 {count - 1}）",
+                    f"（序号从 0 到 {count - 1}）"
                 )
+                raise InvalidValue([(f"{participant.id}.availability", reason)])
         add_participants(plan, chosen)
         added.extend(chosen)
         return f"添加参会方 {len(chosen)} 个，共 {len(plan.participants)} 个"
 
-    return state.event_change(event_id, change, actor), added
+    return state.event_change(event_id, change, actor, expected), added
 
 
 # adjustments and publishing ------------------------------------------------------------------
 def adjust(
-    state: ServiceState, event_id: str, action: str, a: str, b: str, actor: int | None
+    state: ServiceState,
+    event_id: str,
+    action: str,
+    a: str,
+    b: str,
+    actor: int | None,
+    expected: int | None = None,
 ) -> EventPlan:
-    """Lock, unlock or remove the meeting of `a` and `b`, or make them meet (must-meet)."""
+    """Lock, unlock or remove the meeting of `a` and `b`, or make them meet (must-meet), on
+    the current plan (`VersionConflict` when it is no longer at version `expected`)."""
 
     def change(plan: EventPlan) -> str:
         ids = {p.id for p in plan.participants}
         for field, value in (("a", a), ("b", b)):
             if value not in ids:
-                raise invalid_field(field, f"参会方「{value}」不在活动「{plan.event.name}」中")
+                reason = f"参会方「{value}」不在活动「{plan.event.name}」中"
+                raise InvalidValue([(field, reason)])
         if a == b:
-            raise invalid_field("b", "会谈双方不能是同一个参会方")
+            raise InvalidValue([("b", "会谈双方不能是同一个参会方")])
         if action == "must-meet":
             add_must_meet(plan, a, b)
         elif action == "remove":
@@ -226,10 +247,16 @@ def adjust(
             lock_meeting(plan, a, b, action == "lock")
         return f"{ACTIONS[action]}：{a} ↔ {b}"
 
-    return state.event_change(event_id, change, actor)
+    return state.event_change(event_id, change, actor, expected)
 
 
-def publish(state: ServiceState, event_id: str, published: bool, actor: int | None) -> EventPlan:
+def publish(
+    state: ServiceState,
+    event_id: str,
+    published: bool,
+    actor: int | None,
+    expected: int | None = None,
+) -> EventPlan:
     """Publish the agendas (participants may see their own), or withdraw them."""
 
     def change(plan: EventPlan) -> str:
@@ -238,7 +265,7 @@ def publish(state: ServiceState, event_id: str, published: bool, actor: int | No
         plan.published = published
         return "发布日程" if published else "撤回日程"
 
-    return state.event_change(event_id, change, actor)
+    return state.event_change(event_id, change, actor, expected)
 
 
 # exports --------------------------------------------------------------------------------------
@@ -287,7 +314,7 @@ def render_export(plan: EventPlan, name: str) -> ExportFile:
         return ExportFile(table_plan_html(plan).encode(), HTML, filename, inline=True)
     if name == "agendas.html":
         return ExportFile(agenda_html(plan).encode(), HTML, filename, inline=True)
-    raise ApiError(404, f"没有导出文件「{name}」，可选：{'、'.join(EXPORT_NAMES)}")
+    raise NotFoundError(f"没有导出文件「{name}」，可选：{'、'.join(EXPORT_NAMES)}")
 
 
 def export(state: ServiceState, event_id: str, name: str, actor: int | None) -> ExportFile:

@@ -4,23 +4,24 @@ Writes run under the state's lock through `ServiceState.outcomes` (the library's
 in the database with an append-only history) and are audited; the recorder is the calling
 key's name. Staff record meeting outcomes; a bank key records financing outcomes of its own
 products. Staff read every outcome; a participant reads the outcomes of its own meetings,
-an enterprise those of its own financing matches, a bank those of its products.
+an enterprise those of its own financing matches, a bank those of its products. A write may
+state the version of the outcome it read (API `If-Match`, the web form's hidden field, the
+follow-up sheet's 版本 column): a stale one is refused and changes nothing. Errors are the
+library's; `service.errors` maps them to HTTP.
 """
 
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from matcher.errors import IngestError, MatcherError
+from matcher.errors import IngestError, InvalidValue, MatcherError, NotFoundError
 from matcher.events.model import EventPlan
 from matcher.ingest.problems import Problem
 from matcher.ingest.readers import file_format
-from matcher.outcomes.fields import FIELD_LABELS
 from matcher.outcomes.followup_xlsx import (
     ID_COLUMN,
     FollowupSheet,
@@ -38,16 +39,14 @@ from matcher.outcomes.report import (
     report_html,
     write_report_xlsx,
 )
-from matcher.outcomes.store import OutcomeError, Recorded
+from matcher.outcomes.store import Recorded
 from matcher.types import FinanceProduct
 from service.auth import ROLE_LABELS, Principal, is_staff
-from service.errors import ApiError, conflict, forbidden
+from service.errors import forbidden
 from service.event_plans import participant_id_of
 from service.state import ServiceState
 from storage.keys import ApiKey
-from storage.outcomes import OutcomeConflict
 
-CODES_BY_LABEL = {name: code for code, name in FIELD_LABELS.items()}
 REPORT_FORMATS: dict[str, tuple[str, str]] = {
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "跟踪问效报告"),
     "html": ("text/html; charset=utf-8", "跟踪问效报告"),
@@ -56,42 +55,17 @@ REPORT_FORMATS: dict[str, tuple[str, str]] = {
 XLSX_TYPE = REPORT_FORMATS["xlsx"][0]
 
 
-def refused(error: OutcomeError) -> ApiError:
-    """422 naming each bad field (its code and Chinese name) and the reason; nothing saved."""
-    details = [
-        {
-            "location": "body",
-            "field": CODES_BY_LABEL.get(p.field, p.field),
-            "label": p.field,
-            "reason": p.reason,
-        }
-        for p in error.problems
-    ]
-    return ApiError(422, str(error), details)
-
-
-def _invalid(field: str, reason: str, location: str = "query") -> ApiError:
-    return ApiError(422, f"请求参数有误：{field}：{reason}", [
-        {"location": location, "field": field, "reason": reason}
-    ])  # fmt: skip
+def _invalid(field: str, reason: str, location: str = "query") -> InvalidValue:
+    return InvalidValue([(field, reason)], location=location)
 
 
 def _ensure_event(state: ServiceState, event_id: str) -> None:
     if not state.events.exists(event_id):
-        raise ApiError(404, f"找不到对接活动「{event_id}」")
+        raise NotFoundError(f"找不到对接活动「{event_id}」")
 
 
 def _who(key: ApiKey) -> str:
     return key.name.strip() or f"{ROLE_LABELS[key.role]}#{key.id}"
-
-
-def _save(write: Callable[[], list[Recorded]]) -> list[Recorded]:
-    try:
-        return write()
-    except OutcomeError as error:
-        raise refused(error) from None
-    except OutcomeConflict as error:
-        raise conflict(str(error)) from None
 
 
 def _audit_changes(state: ServiceState, key: ApiKey, results: list[Recorded]) -> None:
@@ -103,26 +77,39 @@ def _audit_changes(state: ServiceState, key: ApiKey, results: list[Recorded]) ->
 
 # writes ---------------------------------------------------------------------------------------
 def record_meeting(
-    state: ServiceState, key: ApiKey, event_id: str, a: str, b: str, changes: dict[str, Any]
+    state: ServiceState,
+    key: ApiKey,
+    event_id: str,
+    a: str,
+    b: str,
+    changes: dict[str, Any],
+    expected: int | None = None,
 ) -> Recorded:
-    """Record one meeting's outcome (staff); 404 for an unknown event, 422 for a pair that is
-    not a meeting of its plan or a bad value."""
+    """Record one meeting's outcome (staff): `NotFoundError` for an unknown event,
+    `OutcomeError` for a pair that is not a meeting of its plan, a bad value, or an outcome no
+    longer at version `expected` (its `stale` is then true)."""
     if not changes:
         raise _invalid("body", "没有要记录的内容：请至少填写一项（到场情况、进展阶段等）", "body")
     _ensure_event(state, event_id)
     meeting = {"event_id": event_id, "a": a, "b": b}
     with state.lock:
-        [done] = _save(
-            lambda: state.outcomes.record_meetings([(meeting, changes)], _who(key), rows=[0])
+        [done] = state.outcomes.record_meetings(
+            [(meeting, changes)], _who(key), rows=[0], expected=[expected]
         )
         _audit_changes(state, key, [done])
     return done
 
 
 def record_finance(
-    state: ServiceState, key: ApiKey, enterprise_id: str, product_id: str, changes: dict[str, Any]
+    state: ServiceState,
+    key: ApiKey,
+    enterprise_id: str,
+    product_id: str,
+    changes: dict[str, Any],
+    expected: int | None = None,
 ) -> Recorded:
-    """Record one financing match's outcome: staff, or a bank key for its own products."""
+    """Record one financing match's outcome: staff, or a bank key for its own products
+    (`OutcomeError` as for meetings)."""
     if not is_staff(key) and key.role != "bank":
         role = ROLE_LABELS[key.role]
         raise forbidden(f"{role}账号无权记录融资对接结果（需要：管理员、组织方或银行）")
@@ -137,8 +124,8 @@ def record_finance(
         raise _invalid("body", "没有要记录的内容：请至少填写一项（融资状态、金额等）", "body")
     match = {"enterprise_id": enterprise_id, "product_id": product_id}
     with state.lock:
-        [done] = _save(
-            lambda: state.outcomes.record_finance([(match, changes)], _who(key), rows=[0])
+        [done] = state.outcomes.record_finance(
+            [(match, changes)], _who(key), rows=[0], expected=[expected]
         )
         _audit_changes(state, key, [done])
     return done
@@ -162,10 +149,10 @@ def can_read(state: ServiceState, key: Principal, outcome: MeetingOutcome | Fina
 def readable_outcome(
     state: ServiceState, key: Principal, outcome_id: str
 ) -> MeetingOutcome | FinanceOutcome:
-    """The outcome; 404 when unknown, 403 when it is not the key's own."""
+    """The outcome; `NotFoundError` when unknown, 403 when it is not the key's own."""
     outcome = state.outcomes.get(outcome_id)
     if outcome is None:
-        raise ApiError(404, f"找不到结果「{outcome_id}」：还没有记录过")
+        raise NotFoundError(f"找不到结果「{outcome_id}」：还没有记录过")
     if not can_read(state, key, outcome):
         scope = f"（{key.scope_id}）" if key.scope_id else ""
         raise forbidden(f"{ROLE_LABELS[key.role]}账号{scope}只能查看本单位自己的跟踪结果")
@@ -279,10 +266,7 @@ def import_followup_upload(
         raise IngestError(f"无法读取「{path}」：{reason}", [Problem(str(path), 0, "", reason)])
     with state.lock:
         sheet = _only_this_event(read_followup(path), event_id)
-        try:
-            results = apply_followup(sheet, state.outcomes.record_meetings, _who(key))
-        except OutcomeConflict as error:
-            raise conflict(str(error)) from None
+        results = apply_followup(sheet, state.outcomes.record_meetings, _who(key))
         changed = [r for r in results if r.changes]
         count = sum(len(r.changes) for r in changed)
         detail = f"{path.name}：更新 {len(changed)} 场会谈，{count} 项变更"

@@ -114,6 +114,10 @@ def test_contract_a_stale_delete_is_refused_and_a_deleted_record_cannot_be_updat
         store_factory().upsert("need", [need("N1", text="第三版")], expected={"N1": 2})
     assert caught.value.current is None
     assert store_factory().load("need") == {}
+    store.upsert("need", [need("N1")], expected={"N1": 0})  # 0: create, never replace
+    with pytest.raises(VersionConflict, match="需求「N1」已被他人创建（现为第 1 版）"):
+        store_factory().upsert("need", [need("N1", text="我也新建")], expected={"N1": 0})
+    assert store_factory().get("need", "N1") == need("N1")
 
 
 def test_contract_streaming_reads(store_factory):

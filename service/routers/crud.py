@@ -3,17 +3,24 @@
 Each resource module describes itself with a `Resource` (kind, path, schemas, filters and
 its own consistency checks); `crud_router` turns that into a router. Role and scope rules
 come from `service.auth`, so every resource applies the same ones.
+
+One record comes back with its version (`ETag`, and `version` in the body); PUT and DELETE
+accept it as `If-Match` and answer 409, changing nothing, when it moved on. Without
+`If-Match` a PUT still merges the given fields into the current record: it reads the record
+and its version, and writes only if that version is still stored, else it reads again.
 """
 
+import itertools
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field, create_model
 
-from matcher.errors import NotFoundError
+from matcher.errors import NotFoundError, VersionConflict
+from matcher.store import check_versions
 from matcher.types import KIND_LABELS, MODELS, Record
 from service.auth import (
     can_create,
@@ -31,8 +38,15 @@ from service.deps import CurrentKey, State, ensure
 from service.errors import ApiError, conflict
 from service.schemas.common import ERROR_RESPONSES, Page
 from service.state import ServiceState
+from service.versions import IfMatch, expected_version, tagged
+from storage.keys import ApiKey
 
 MAX_LIMIT = 200
+MERGE_ATTEMPTS = 5  # a PUT without If-Match re-reads at most this often when overtaken
+VERSION_DESCRIPTION = (
+    "版本：新建为 1，每次修改加一（同响应头 ETag）；修改、删除时可在 If-Match 中给出，"
+    "若已被他人修改则返回 409 且不做任何修改"
+)
 Check = Callable[[ServiceState, Record], None]
 
 
@@ -96,15 +110,31 @@ def invalid_field(field: str, reason: str) -> ApiError:
     return ApiError(422, f"请求参数有误：{field}：{reason}", [detail])
 
 
+def versioned(public: type[BaseModel]) -> type[BaseModel]:
+    """`public` with the record's version: what reading, creating and updating one return."""
+    detail = create_model(
+        public.__name__.replace("Public", "Detail"),
+        __base__=public,
+        version=(int, Field(description=VERSION_DESCRIPTION, examples=[3])),
+    )
+    detail.__doc__ = public.__doc__
+    return detail
+
+
 def crud_router(resource: Resource) -> APIRouter:
     """List (paged, filtered, scoped), create, read, update (partial) and delete."""
     kind, label, public = resource.kind, resource.label, resource.public
+    detail = versioned(public)
     model = MODELS[kind]
     router = APIRouter(prefix=resource.path, tags=[resource.tag], responses=ERROR_RESPONSES)
     RecordId = Annotated[str, record_id_path(label)]
 
     def to_public(record: Record) -> BaseModel:
         return public.model_validate(record.model_dump())
+
+    def to_detail(record: Record, version: int, response: Response) -> BaseModel:
+        tagged(response, version)
+        return detail.model_validate({**record.model_dump(), "version": version})
 
     def get(state: ServiceState, record_id: str) -> Record:
         return state.store.get(kind, record_id)
@@ -132,8 +162,13 @@ def crud_router(resource: Resource) -> APIRouter:
             limit=page.limit,
         )  # fmt: skip
 
-    @router.post("", response_model=public, status_code=201, summary=f"新建{label}")
-    def create_record(body: resource.create, state: State, key: CurrentKey) -> BaseModel:  # type: ignore[valid-type]
+    @router.post("", response_model=detail, status_code=201, summary=f"新建{label}")
+    def create_record(
+        body: resource.create,  # type: ignore[valid-type]
+        state: State,
+        key: CurrentKey,
+        response: Response,
+    ) -> BaseModel:
         """新建一条记录；编号不填时自动生成。写入后索引立即更新。"""
         data = body.model_dump()
         data["id"] = data["id"] or new_id(resource.id_prefix)
@@ -148,48 +183,71 @@ def crud_router(resource: Resource) -> APIRouter:
                 raise conflict(f"{label}「{record.id}」已存在，请改用 PUT 更新")
             if resource.check:
                 resource.check(state, record)
-            state.write(kind, [record], key.id, "create")
-        return to_public(record)
+            state.write(kind, [record], key.id, "create", expected={record.id: 0})
+        return to_detail(record, 1, response)
 
-    @router.get("/{record_id}", response_model=public, summary=f"查看{label}")
-    def read_record(record_id: RecordId, state: State, key: CurrentKey) -> BaseModel:
-        """按编号查看一条记录。"""
-        record = get(state, record_id)
+    @router.get("/{record_id}", response_model=detail, summary=f"查看{label}")
+    def read_record(
+        record_id: RecordId, state: State, key: CurrentKey, response: Response
+    ) -> BaseModel:
+        """按编号查看一条记录；响应头 ETag 为记录的版本，修改、删除时可在 If-Match 中给出。"""
+        record, version = state.store.get_versioned(kind, record_id)
         ensure(can_read(key, kind, record), denied(key, "查看", kind, record_id))
-        return to_public(record)
+        return to_detail(record, version, response)
 
-    @router.put("/{record_id}", response_model=public, summary=f"修改{label}")
+    def merged(state: ServiceState, key: ApiKey, old: Record, changes: dict) -> Record:
+        """`old` with `changes`, checked against the key's rights and the other records."""
+        record_id = old.id
+        ensure(staff(key) or owns(key, kind, old), denied(key, "修改", kind, record_id))
+        new = model.model_validate({**old.model_dump(), **changes, "id": record_id})
+        ensure(can_update(key, kind, old, new), out_of_scope(key, kind, record_id))
+        locked = [f for f in sorted(resource.staff_fields) if getattr(old, f) != getattr(new, f)]
+        ensure(staff(key) or not locked, staff_only(key, kind, locked))
+        if resource.check:
+            resource.check(state, new)
+        return new
+
+    @router.put("/{record_id}", response_model=detail, summary=f"修改{label}")
     def update_record(
         record_id: RecordId,
         body: resource.update,  # type: ignore[valid-type]
         state: State,
         key: CurrentKey,
+        response: Response,
+        if_match: IfMatch = None,
     ) -> BaseModel:
-        """修改一条记录：只需提供要修改的字段。写入后索引立即更新。"""
+        """修改一条记录：只需提供要修改的字段。写入后索引立即更新。
+        带 If-Match 时，记录已被他人修改则返回 409、不做修改；不带时合并到当前记录上。"""
+        stated = expected_version(if_match)
+        changes = body.model_dump(exclude_unset=True)
         with state.lock:
-            old = get(state, record_id)
-            ensure(staff(key) or owns(key, kind, old), denied(key, "修改", kind, record_id))
-            changes = body.model_dump(exclude_unset=True)
-            new = model.model_validate({**old.model_dump(), **changes, "id": record_id})
-            ensure(can_update(key, kind, old, new), out_of_scope(key, kind, record_id))
-            locked = [
-                f for f in sorted(resource.staff_fields) if getattr(old, f) != getattr(new, f)
-            ]
-            ensure(staff(key) or not locked, staff_only(key, kind, locked))
-            if resource.check:
-                resource.check(state, new)
-            state.write(kind, [new], key.id, "update")
-        return to_public(new)
+            for attempt in itertools.count(1):
+                old, version = state.store.get_versioned(kind, record_id)
+                if stated is not None:
+                    check_versions(kind, {record_id: stated}, {record_id: version})
+                new = merged(state, key, old, changes)
+                try:
+                    summary = state.write(kind, [new], key.id, "update", {record_id: version})
+                except VersionConflict:
+                    if stated is not None or attempt == MERGE_ATTEMPTS:
+                        raise
+                    continue  # overtaken by another worker: merge into its version
+                break
+        return to_detail(new, version + summary.updated, response)
 
     @router.delete("/{record_id}", status_code=204, summary=f"删除{label}")
-    def delete_record(record_id: RecordId, state: State, key: CurrentKey) -> Response:
-        """删除一条记录。写入后索引立即更新。"""
+    def delete_record(
+        record_id: RecordId, state: State, key: CurrentKey, if_match: IfMatch = None
+    ) -> Response:
+        """删除一条记录。写入后索引立即更新。带 If-Match 时，记录已被他人修改则返回 409、不删除。"""
+        stated = expected_version(if_match)
         with state.lock:
             record = get(state, record_id)
             ensure(can_delete(key, kind, record), denied(key, "删除", kind, record_id))
             if resource.before_delete:
                 resource.before_delete(state, record)
-            state.remove(kind, [record_id], key.id)
+            expected = None if stated is None else {record_id: stated}
+            state.remove(kind, [record_id], key.id, expected)
         return Response(status_code=204)
 
     return router

@@ -1,5 +1,9 @@
 """对接活动: create events, add participants, pair and schedule, adjust, publish, export; and
-each participant's own agenda once the event is published."""
+each participant's own agenda once the event is published.
+
+Every response with an event carries its version (`ETag`, and `version` in the body); the
+changes made here (participants, meetings, publishing, deleting) accept it back as
+`If-Match` (see `service.versions`)."""
 
 from __future__ import annotations
 
@@ -32,6 +36,7 @@ from service.schemas.events import (
     PublishBody,
 )
 from service.schemas.jobs import JobAccepted
+from service.versions import IfMatch, expected_version, tagged
 from storage.keys import ApiKey
 
 router = APIRouter(prefix="/events", tags=["对接活动"], responses=ERROR_RESPONSES)
@@ -67,6 +72,11 @@ def _file(file: event_plans.ExportFile) -> Response:
     return Response(file.content, media_type=file.media_type, headers=headers)
 
 
+def _detail(plan: EventPlan, response: Response) -> EventDetail:
+    tagged(response, plan.version)
+    return EventDetail.of(plan)
+
+
 def _added(plan: EventPlan, added: list[Participant]) -> ParticipantsAdded:
     detail = EventDetail.of(plan)
     ids = {p.id for p in added}
@@ -81,28 +91,36 @@ def list_events(state: State, key: CurrentKey) -> list[EventSummary]:
 
 
 @router.post("", response_model=EventDetail, status_code=201, summary="新建对接活动")
-def create_event(body: EventCreate, state: State, key: StaffKey) -> EventDetail:
+def create_event(body: EventCreate, state: State, key: StaffKey, response: Response) -> EventDetail:
     """按日期、开始时间、场次、每场分钟数和场间休息生成时段；编号不填时自动生成。"""
     plan = event_plans.create_event(state, body.to_event(body.id or new_id("EV")), key.id)
-    return EventDetail.of(plan)
+    return _detail(plan, response)
 
 
 @router.get("/{event_id}", response_model=EventDetail, summary="查看对接活动")
-def get_event(event_id: EventId, state: State, key: StaffKey) -> EventDetail:
-    """活动设置、参会方、会谈（按时段和桌号排序，附理由与双方意愿）、未满足与未排入的原因。"""
-    return EventDetail.of(state.events.load(event_id))
+def get_event(event_id: EventId, state: State, key: StaffKey, response: Response) -> EventDetail:
+    """活动设置、参会方、会谈（按时段和桌号排序，附理由与双方意愿）、未满足与未排入的原因。
+    响应头 ETag 为活动的版本，修改时可在 If-Match 中给出。"""
+    return _detail(state.events.load(event_id), response)
 
 
 @router.delete("/{event_id}", status_code=204, summary="删除对接活动")
-def delete_event(event_id: EventId, state: State, key: StaffKey) -> Response:
+def delete_event(
+    event_id: EventId, state: State, key: StaffKey, if_match: IfMatch = None
+) -> Response:
     """删除活动及其全部配对与日程。"""
-    event_plans.delete_event(state, event_id, key.id)
+    event_plans.delete_event(state, event_id, key.id, expected_version(if_match))
     return Response(status_code=204)
 
 
 @router.post("/{event_id}/participants", response_model=ParticipantsAdded, summary="添加参会方")
 def add_participants(
-    event_id: EventId, body: ParticipantsAdd, state: State, key: StaffKey
+    event_id: EventId,
+    body: ParticipantsAdd,
+    state: State,
+    key: StaffKey,
+    response: Response,
+    if_match: IfMatch = None,
 ) -> ParticipantsAdded:
     """逐个列出参会方，和/或按活动的产业链自动选取（by_chain）；同编号的参会方会被替换。
     企业按编号，高校、银行按名称；不存在的会逐项列出，且不添加任何参会方。"""
@@ -110,7 +128,10 @@ def add_participants(
     builders = [event_plans.from_specs(specs)]
     if body.by_chain:
         builders.append(event_plans.by_chain(body.by_chain))
-    plan, added = event_plans.add_to_event(state, event_id, event_plans.combined(*builders), key.id)
+    build = event_plans.combined(*builders)
+    expected = expected_version(if_match)
+    plan, added = event_plans.add_to_event(state, event_id, build, key.id, expected)
+    tagged(response, plan.version)
     return _added(plan, added)
 
 
@@ -121,9 +142,12 @@ def upload_participants(
     event_id: EventId,
     state: State,
     key: StaffKey,
+    response: Response,
     file: Annotated[UploadFile, File(description=UPLOAD_DESCRIPTION)],
+    if_match: IfMatch = None,
 ) -> ParticipantsAdded | Response:
     """有问题的行逐行列出（行号、原因），此时不添加任何参会方。"""
+    expected = expected_version(if_match)
     name = safe_name(file.filename)
     with tempfile.TemporaryDirectory(prefix="matcher-upload-") as folder:
         path = FilePath(folder) / name
@@ -133,10 +157,11 @@ def upload_participants(
         path.write_bytes(content)
         try:
             plan, added = event_plans.add_to_event(
-                state, event_id, event_plans.from_file(path, name), key.id
+                state, event_id, event_plans.from_file(path, name), key.id, expected
             )
         except IngestError as error:
             return ingest_error_response(error)
+    tagged(response, plan.version)
     return _added(plan, added)
 
 
@@ -189,19 +214,35 @@ def regenerate(
 
 @router.post("/{event_id}/meetings/{action}", response_model=EventDetail, summary="调整会谈")
 def adjust(
-    event_id: EventId, action: Action, body: MeetingPair, state: State, key: StaffKey
+    event_id: EventId,
+    action: Action,
+    body: MeetingPair,
+    state: State,
+    key: StaffKey,
+    response: Response,
+    if_match: IfMatch = None,
 ) -> EventDetail:
-    """锁定、解锁或删除 a 与 b 的会谈，或指定两者必见；删除和必见在重新生成后生效。"""
-    return EventDetail.of(event_plans.adjust(state, event_id, action, body.a, body.b, key.id))
+    """锁定、解锁或删除 a 与 b 的会谈，或指定两者必见；删除和必见在重新生成后生效。
+    总是作用于当前的活动（多人同时调整不会互相覆盖）。"""
+    expected = expected_version(if_match)
+    plan = event_plans.adjust(state, event_id, action, body.a, body.b, key.id, expected)
+    return _detail(plan, response)
 
 
 @router.post("/{event_id}/publish", response_model=EventDetail, summary="发布日程")
 def publish(
-    event_id: EventId, state: State, key: StaffKey, body: PublishBody | None = None
+    event_id: EventId,
+    state: State,
+    key: StaffKey,
+    response: Response,
+    body: PublishBody | None = None,
+    if_match: IfMatch = None,
 ) -> EventDetail:
     """发布后，参会的企业、银行、高校账号可以查看并下载自己的日程；published=false 撤回。"""
     published = body.published if body else True
-    return EventDetail.of(event_plans.publish(state, event_id, published, key.id))
+    expected = expected_version(if_match)
+    plan = event_plans.publish(state, event_id, published, key.id, expected)
+    return _detail(plan, response)
 
 
 @router.get(

@@ -1,5 +1,8 @@
 """跟踪问效: record what came of meetings and financing matches, their history, the overdue
-list, and the follow-up sheet (download, fill in, upload)."""
+list, and the follow-up sheet (download, fill in, upload).
+
+An outcome's version comes back as `ETag` (and `version` in the body); recording accepts it
+as `If-Match` (see `service.versions`), the sheet in its 版本 column."""
 
 from __future__ import annotations
 
@@ -37,6 +40,7 @@ from service.schemas.outcomes import (
     OutcomeHistory,
     OverdueList,
 )
+from service.versions import IfMatch, expected_version, tagged
 
 router = APIRouter(tags=["跟踪问效"], responses=ERROR_RESPONSES)
 
@@ -52,22 +56,37 @@ def attachment(filename: str) -> dict[str, str]:
     "/events/{event_id}/meetings/outcome", response_model=MeetingRecorded, summary="记录会谈结果"
 )
 def put_meeting_outcome(
-    event_id: EventId, body: MeetingOutcomeUpdate, state: State, key: StaffKey
+    event_id: EventId,
+    body: MeetingOutcomeUpdate,
+    state: State,
+    key: StaffKey,
+    response: Response,
+    if_match: IfMatch = None,
 ) -> MeetingRecorded:
     """记录一场会谈的结果（到场情况、进展阶段、签约金额、备注、下次跟进日期）。
     只修改请求中给出的字段；每个有变化的字段在历史中记一条（记录人、时间、原值 → 新值），
-    从不覆盖。会谈须在活动的配对清单中。"""
-    done = record_meeting(state, key, event_id, body.a, body.b, body.changes())
+    从不覆盖。会谈须在活动的配对清单中。If-Match：读到的结果版本（尚未记录的为 "0"）。"""
+    expected = expected_version(if_match)
+    done = record_meeting(state, key, event_id, body.a, body.b, body.changes(), expected)
+    tagged(response, done.outcome.version)
     return MeetingRecorded(outcome=done.outcome, changes=[ChangePublic.of(c) for c in done.changes])
 
 
 @router.post("/finance-outcomes", response_model=FinanceRecorded, summary="记录融资对接结果")
 def post_finance_outcome(
-    body: FinanceOutcomeUpdate, state: State, key: CurrentKey
+    body: FinanceOutcomeUpdate,
+    state: State,
+    key: CurrentKey,
+    response: Response,
+    if_match: IfMatch = None,
 ) -> FinanceRecorded:
     """记录一笔融资对接（企业 + 金融产品）的结果：已推荐 → 已申请 → 已获批 / 未获批，
-    获批金额、首贷。组织方可记录全部；银行账号只能记录本行产品。每个有变化的字段在历史中记一条。"""
-    done = record_finance(state, key, body.enterprise_id, body.product_id, body.changes())
+    获批金额、首贷。组织方可记录全部；银行账号只能记录本行产品。每个有变化的字段在历史中记一条。
+    If-Match：读到的结果版本（尚未记录的为 "0"）。"""
+    expected = expected_version(if_match)
+    changes = body.changes()
+    done = record_finance(state, key, body.enterprise_id, body.product_id, changes, expected)
+    tagged(response, done.outcome.version)
     return FinanceRecorded(outcome=done.outcome, changes=[ChangePublic.of(c) for c in done.changes])
 
 
@@ -96,10 +115,12 @@ def get_history(
     ],
     state: State,
     key: CurrentKey,
+    response: Response,
 ) -> OutcomeHistory:
     """一个结果的当前状态和全部变更（谁、何时、由何改为何），最早的在前。
-    组织方可查看全部；参会企业、高校、银行只能查看本单位自己的结果。"""
+    组织方可查看全部；参会企业、高校、银行只能查看本单位自己的结果。响应头 ETag 为结果的版本。"""
     outcome = readable_outcome(state, key, outcome_id)
+    tagged(response, outcome.version)
     kind = "finance" if hasattr(outcome, "product_id") else "meeting"
     changes = [ChangePublic.of(c) for c in state.outcomes.history(outcome.id)]
     return OutcomeHistory(kind=kind, outcome=outcome, changes=changes)

@@ -27,6 +27,11 @@ def get_record(request: Request, kind: str, record_id: str) -> Record:
     return service_state(request).store.get(kind, record_id)
 
 
+def get_versioned(request: Request, kind: str, record_id: str) -> tuple[Record, int]:
+    """One record and its version (what an edit form sends back)."""
+    return service_state(request).store.get_versioned(kind, record_id)
+
+
 def page(
     request: Request,
     kind: str,
@@ -73,9 +78,14 @@ def leads(request: Request, kind: str, record_id: str, k: int) -> list[Recommend
     return service_state(request).recommend(lambda r: leads_of(r, record_id, k=k))
 
 
-def save_need(request: Request, need: Need, user: ApiKey, action: str) -> None:
-    """Store the need (`create` or `update`), update its index and audit it, as the API does."""
-    service_state(request).write("need", [need], actor=user.id, action=action)
+def save_need(
+    request: Request, need: Need, user: ApiKey, action: str, expected: int | None
+) -> None:
+    """Store the need (`create` or `update`), update its index and audit it, as the API does,
+    if it is still at version `expected` (0: a new need; None: not checked); `VersionConflict`
+    otherwise."""
+    versions = None if expected is None else {need.id: expected}
+    service_state(request).write("need", [need], actor=user.id, action=action, expected=versions)
 
 
 def start_import(

@@ -1,4 +1,7 @@
-"""The add / edit need form: parse the submitted fields into a `Need`, or Chinese errors."""
+"""The add / edit need form: parse the submitted fields into a `Need`, or Chinese errors.
+
+The form carries the version of the need it was filled in from (hidden; 0 for a new need),
+so saving it over a need someone else changed meanwhile is refused, the input kept."""
 
 from __future__ import annotations
 
@@ -21,17 +24,27 @@ class NeedForm:
     amount: str = ""
     term_months: str = ""
     deadline: str = ""
+    version: str = "0"
     errors: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def from_need(cls, need: Need) -> NeedForm:
+    def from_need(cls, need: Need, version: int) -> NeedForm:
         return cls(
             kind=need.kind,
             text=need.text,
             amount=f"{need.amount:g}" if need.amount is not None else "",
             term_months=str(need.term_months) if need.term_months is not None else "",
             deadline=need.deadline.isoformat() if need.deadline else "",
+            version=str(version),
         )
+
+    def read_version(self) -> int | None:
+        """The version the form was filled in from: None when the form sent none (not
+        checked), -1 (matches none) when it is not a number."""
+        raw = self.version.strip()
+        if not raw:
+            return None
+        return int(raw) if raw.isdigit() else -1
 
     def to_need(self, need_id: str, enterprise_id: str) -> Need | None:
         """The need, or None with `errors` filled in."""

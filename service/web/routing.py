@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse
 from fastapi.routing import APIRoute
 
 from matcher.errors import MatcherError, NotFoundError
-from service.errors import ApiError
+from service.errors import ApiError, status_of
 from service.web.render import is_fragment_request, render
 from service.web.session import PageError
 
@@ -46,8 +46,10 @@ def page_for(request: Request, exc: Exception) -> Response:
         return error_page(request, exc)
     if isinstance(exc, NotFoundError):
         return error_page(request, PageError(404, "记录不存在", str(exc)))
-    if isinstance(exc, MatcherError):
-        return error_page(request, PageError(400, "操作失败", str(exc)))
+    if isinstance(exc, MatcherError):  # the status the API would answer (service.errors)
+        status = status_of(exc)
+        title = "数据冲突" if status == 409 else "操作失败"
+        return error_page(request, PageError(status, title, str(exc)))
     if isinstance(exc, ApiError):
         status, message = exc.status, exc.message
     elif isinstance(exc, RequestValidationError):

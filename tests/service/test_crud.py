@@ -67,8 +67,9 @@ def test_create_read_update_delete(service, resource):
     updated = service.request("organiser", "PUT", url, json={field: value})
     assert updated.status_code == 200, updated.text
     assert updated.json()[field] == value
-    assert {k: v for k, v in updated.json().items() if k != field} == {
-        k: v for k, v in record.items() if k != field
+    assert (record["version"], updated.json()["version"]) == (1, 2)
+    assert {k: v for k, v in updated.json().items() if k not in (field, "version")} == {
+        k: v for k, v in record.items() if k not in (field, "version")
     }  # a partial update keeps every other field
     assert service.request("admin", "GET", url).json()[field] == value
 

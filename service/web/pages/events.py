@@ -19,7 +19,7 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
-from matcher.errors import IngestError, MatcherError
+from matcher.errors import IngestError, InvalidValue, MatcherError
 from matcher.events.model import (
     EVENT_KIND_LABELS,
     PARTICIPANT_KIND_LABELS,
@@ -28,9 +28,10 @@ from matcher.events.model import (
 )
 from matcher.types import CHAINS
 from service import event_jobs, event_plans
-from service.errors import ApiError, validation_details
+from service.errors import ApiError, status_of, validation_details
 from service.routers.crud import new_id
 from service.schemas.events import AgendaPublic, EventCreate, EventDetail, EventSummary
+from service.versions import expected_version
 from service.web.pages.jobs import finished_job, go_to_job, job_notice
 from service.web.render import is_fragment_request, render
 from service.web.routing import WebRoute
@@ -177,7 +178,11 @@ def _act(
     except MatcherError as error:
         if not state.events.exists(event_id):
             raise
-        return _event_response(request, state.events.load(event_id), 400, error=str(error))
+        named = error.problems if isinstance(error, InvalidValue) else []
+        problems = [(None, "", reason) for _, reason in named if reason not in str(error)]
+        plan = state.events.load(event_id)  # as it is now: a stale page is refreshed too
+        status = status_of(error)
+        return _event_response(request, plan, status, error=str(error), problems=problems)
     if not is_fragment_request(request):
         return RedirectResponse(f"/events/{event_id}", status_code=303)
     return _event_response(request, plan, notice=notice(plan))
@@ -292,14 +297,17 @@ def adjust(
     user: StaffUser,
     a: Annotated[str, Form()] = "",
     b: Annotated[str, Form()] = "",
+    version: Annotated[str, Form()] = "",
 ) -> Response:
-    """锁定 / 解锁 / 删除 a meeting, or 指定必见 (also for two participants picked in a form)."""
+    """锁定 / 解锁 / 删除 a meeting, or 指定必见 (also for two participants picked in a form),
+    if the plan is still at the page's version."""
     state = service_state(request)
 
     def change() -> EventPlan:
         if action not in event_plans.ACTIONS:
             raise MatcherError(f"未知的操作「{action}」")
-        return event_plans.adjust(state, event_id, action, a, b, user.id)
+        expected = expected_version(version or None)
+        return event_plans.adjust(state, event_id, action, a, b, user.id, expected)
 
     def notice(plan: EventPlan) -> str:
         names = {p.id: p.name for p in plan.participants}
@@ -311,15 +319,22 @@ def adjust(
 
 @router.post("/events/{event_id}/publish", response_class=HTMLResponse)
 def publish(
-    request: Request, event_id: str, user: StaffUser, published: Annotated[str, Form()] = "1"
+    request: Request,
+    event_id: str,
+    user: StaffUser,
+    published: Annotated[str, Form()] = "1",
+    version: Annotated[str, Form()] = "",
 ) -> Response:
-    """发布 (participants see their own agenda) or 撤回."""
+    """发布 (participants see their own agenda) or 撤回, if the plan is still at the page's
+    version."""
     state = service_state(request)
     value = published != "0"
     return _act(
         request,
         event_id,
-        lambda: event_plans.publish(state, event_id, value, user.id),
+        lambda: event_plans.publish(
+            state, event_id, value, user.id, expected_version(version or None)
+        ),
         lambda plan: "已发布：参会单位登录后可在「我的日程」查看" if value else "已撤回发布",
     )
 

@@ -21,7 +21,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from matcher.errors import IngestError
 from matcher.events.model import EventPlan
-from matcher.outcomes.fields import parse_date
+from matcher.outcomes.fields import FIELD_LABELS, parse_date
 from matcher.outcomes.model import (
     ATTENDANCE_LABELS,
     FINANCE_STATUS_LABELS,
@@ -29,8 +29,8 @@ from matcher.outcomes.model import (
     MeetingOutcome,
     meeting_outcome_id,
 )
+from matcher.outcomes.store import OutcomeError
 from matcher.types import CHAINS, DISTRICTS
-from service.errors import ApiError
 from service.outcomes import (
     ReportQuery,
     chart_png,
@@ -46,6 +46,7 @@ from service.web.routing import WebRoute
 from service.web.session import PageError, StaffUser, WebUser, service_state
 
 router = APIRouter(route_class=WebRoute)
+FIELD_CODES = {name: code for code, name in FIELD_LABELS.items()}
 
 FORM_FIELDS = ("attendance", "stage", "signed_amount", "notes", "next_follow_up")
 LABELS: dict[str, Any] = {
@@ -156,9 +157,10 @@ def _values(outcome: MeetingOutcome | None) -> dict[str, str]:
     """The form's values for an outcome."""
     if outcome is None:
         return {"attendance": "", "stage": "none", "signed_amount": "", "notes": "",
-                "next_follow_up": ""}  # fmt: skip
+                "next_follow_up": "", "version": "0"}  # fmt: skip
     amount = outcome.signed_amount
     return {
+        "version": str(outcome.version),
         "attendance": outcome.attendance or "",
         "stage": outcome.stage,
         "signed_amount": "" if amount is None else f"{amount:g}",
@@ -190,19 +192,24 @@ def save_outcome_row(
     signed_amount: Annotated[str, Form()] = "",
     notes: Annotated[str, Form()] = "",
     next_follow_up: Annotated[str, Form()] = "",
+    version: Annotated[str, Form()] = "",
 ) -> Response:
-    """Record the form (every field as shown: a blank clears it); the row as shown, or the
-    form with each field's reason (422)."""
+    """Record the form (every field as shown: a blank clears it) if the outcome is still at
+    the form's version; the row as shown, or the form as typed with each field's reason
+    (422), or with the conflict (409: someone else recorded it meanwhile; nothing saved)."""
     row = _row(request, event_id, a, b)
     values = {"attendance": attendance, "stage": stage, "signed_amount": signed_amount,
               "notes": notes, "next_follow_up": next_follow_up}  # fmt: skip
+    expected = int(version) if version.strip().isdigit() else None
     try:
-        done = record_meeting(service_state(request), user, event_id, row.a, row.b, values)
-    except ApiError as error:
-        if error.status != 422:
-            raise
-        errors = {d.get("field", ""): d["reason"] for d in error.details}
-        return _form(request, row, values, errors, status=422)
+        done = record_meeting(service_state(request), user, event_id, row.a, row.b, values,
+                              expected)  # fmt: skip
+    except OutcomeError as error:
+        shown = {**values, "version": version}
+        if error.stale:
+            return _form(request, row, shown, {"version": str(error)}, status=409)
+        errors = {FIELD_CODES.get(p.field, p.field): p.reason for p in error.problems}
+        return _form(request, row, shown, errors, status=422)
     saved = MeetingRow(**{**row.__dict__, "outcome": done.outcome})
     notice = f"已保存：{len(done.changes)} 项变更" if done.changes else "没有变化"
     context = {"row": saved, "notice": notice, **LABELS}

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from matcher.errors import VersionConflict
 from matcher.types import Enterprise, Need, Recommendation
 from service.auth import is_staff
 from service.routers.crud import new_id
@@ -75,7 +76,12 @@ def _save(
     need = form.to_need(need_id, enterprise.id)
     if need is None:
         return _need_form_page(request, enterprise, form, old, status=422)
-    backend.save_need(request, need, user, "update" if old else "create")
+    try:
+        expected = form.read_version() if old else 0  # a new need is only ever created
+        backend.save_need(request, need, user, "update" if old else "create", expected)
+    except VersionConflict as conflict:
+        form.errors = {"version": str(conflict)}
+        return _need_form_page(request, enterprise, form, old, status=409)
     return RedirectResponse(f"/needs/{need.id}", status_code=303)
 
 
@@ -105,8 +111,9 @@ def create_need(
 @router.get("/needs/{need_id}/edit", response_class=HTMLResponse)
 def edit_need_form(request: Request, need_id: str, user: WebUser) -> HTMLResponse:
     need: Need = _open(request, user, "need", need_id)
+    _, version = backend.get_versioned(request, "need", need_id)
     enterprise = backend.get_record(request, "enterprise", need.enterprise_id)
-    return _need_form_page(request, enterprise, NeedForm.from_need(need), need)
+    return _need_form_page(request, enterprise, NeedForm.from_need(need, version), need)
 
 
 @router.post("/needs/{need_id}/edit", response_class=HTMLResponse)
@@ -119,11 +126,13 @@ def update_need(
     amount: Annotated[str, Form()] = "",
     term_months: Annotated[str, Form()] = "",
     deadline: Annotated[str, Form()] = "",
+    version: Annotated[str, Form()] = "",
 ) -> Response:
-    """修改需求, then straight to its recommendations."""
+    """修改需求 (if no one changed it since the form was opened), then straight to its
+    recommendations."""
     need: Need = _open(request, user, "need", need_id)
     enterprise = backend.get_record(request, "enterprise", need.enterprise_id)
-    form = NeedForm(kind, text, amount, term_months, deadline)
+    form = NeedForm(kind, text, amount, term_months, deadline, version)
     return _save(request, user, form, need.id, enterprise, need)
 
 

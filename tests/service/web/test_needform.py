@@ -46,7 +46,9 @@ def test_non_numbers_and_overlong_text_are_refused():
 def test_an_existing_need_fills_the_form():
     need = Need(id="N2", enterprise_id="E1", kind="finance", text="流动资金", amount=300,
                 term_months=12)  # fmt: skip
-    form = NeedForm.from_need(need)
-    assert (form.kind, form.text, form.amount, form.term_months, form.deadline) == (
-        "finance", "流动资金", "300", "12", ""
+    form = NeedForm.from_need(need, 4)
+    assert (form.kind, form.text, form.amount, form.term_months, form.deadline, form.version) == (
+        "finance", "流动资金", "300", "12", "", "4"
     )  # fmt: skip
+    assert form.read_version() == 4 and NeedForm(version="x").read_version() == -1
+    assert NeedForm(version="").read_version() is None
