@@ -7,7 +7,8 @@ records the number of the last row written, the counts so far and the file's ide
 (size, modification time, hash of its first MiB). A rerun after a crash, even `kill -9`,
 skips the rows the checkpoint covers without converting them and goes on from the next
 chunk; a changed file starts over (re-importing the same ids is an upsert, so the result is
-the same either way). A finished file's checkpoint is removed.
+the same either way). A file finished before the crash is not read again; the checkpoints
+of an import are removed once all its files are done.
 
 Unlike the all-or-nothing import, a chunk with bad rows stops the import (without
 `skip_bad_rows`) after the chunks before it were written; duplicate ids are caught within a
@@ -69,6 +70,7 @@ class _Progress:
 
     row: int
     report: ImportReport
+    done: bool = False
 
 
 def stream_import(
@@ -97,10 +99,14 @@ def stream_import(
     if unreadable:
         names = "；".join(f"无法读取「{Path(p.file).name}」：{p.reason}" for p in unreadable)
         raise IngestError(f"导入失败，未写入任何数据：{names}", unreadable)
-    return [
+    reports = [
         _stream_file(store, path, kind, skip_bad_rows, progress, checkpoints, chunk_rows)
         for path, kind in ordered
     ]
+    if checkpoints is not None:
+        for path, _ in ordered:
+            checkpoint_path(checkpoints, path).unlink(missing_ok=True)
+    return reports
 
 
 def _stream_file(
@@ -116,6 +122,8 @@ def _stream_file(
     identity = file_identity(path)
     state = _resume(saved, identity, str(path), kind)
     state.report.resumed_from = state.report.rows
+    if state.done:
+        return state.report
     label = f"导入 {path.name}（{KIND_LABELS[kind]}）"
     with (
         open_table(path, start_after=state.row) as table,
@@ -147,8 +155,9 @@ def _stream_file(
             if saved is not None:
                 _save(saved, identity, state)
             bar.update(checked.rows)
+    state.done = True
     if saved is not None:
-        saved.unlink(missing_ok=True)
+        _save(saved, identity, state)
     return state.report
 
 
@@ -167,14 +176,15 @@ def _resume(saved: Path | None, identity: dict, file: str, kind: str) -> _Progre
         data = json.loads(saved.read_text(encoding="utf-8"))
         if data["identity"] != identity or data["kind"] != kind:
             return fresh
-        return _Progress(int(data["row"]), ImportReport.from_dict({**data["report"], "file": file}))
+        report = ImportReport.from_dict({**data["report"], "file": file})
+        return _Progress(int(data["row"]), report, bool(data.get("done")))
     except (ValueError, KeyError, TypeError):
         return fresh  # an unreadable checkpoint only costs a full (idempotent) rerun
 
 
 def _save(saved: Path, identity: dict, state: _Progress) -> None:
     data = {"kind": state.report.kind, "identity": identity, "row": state.row,
-            "report": state.report.to_dict()}  # fmt: skip
+            "done": state.done, "report": state.report.to_dict()}  # fmt: skip
     write_text_atomic(saved, json.dumps(data, ensure_ascii=False))
 
 

@@ -9,6 +9,7 @@ import pytest
 
 from matcher.errors import IngestError
 from matcher.ingest import import_file, import_path
+from matcher.ingest.readers import open_table
 from matcher.ingest.stream import checkpoint_path
 from matcher.store import JsonlRecordStore
 from matcher.synth.generate import generate, province_scale
@@ -16,7 +17,13 @@ from matcher.types import RECORD_KINDS
 from storage.db import make_engine, upgrade
 from storage.records import SqlRecordStore
 from tests.conftest import make_enterprise
-from tests.ingest.ingest_files import need_json, write_jsonl
+from tests.ingest.ingest_files import (
+    ENTERPRISE_HEADER,
+    enterprise_row,
+    need_json,
+    write_csv,
+    write_jsonl,
+)
 
 SIZES = province_scale(0.0003)  # 300 enterprises, needs and offers; 30 tech results; 3 + 3
 
@@ -135,3 +142,27 @@ def test_an_unreadable_file_rejects_the_streamed_import_before_any_write(store, 
         import_path(store, folder, stream=True, progress=False)
     assert caught.value.problems[0].field == "颜色"
     assert JsonlRecordStore(store.root).load("need") == {}
+
+
+def test_a_rerun_does_not_read_again_the_files_finished_before(store, tmp_path, monkeypatch):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write_csv(folder / "enterprises.csv", ENTERPRISE_HEADER, [enterprise_row(i) for i in (3, 4)])
+    _needs_file(folder, bad_at=9)
+    checkpoints = tmp_path / "cp"
+    with pytest.raises(IngestError):
+        import_path(store, folder, stream=True, checkpoints=checkpoints, chunk_rows=4)
+    read: list[str] = []
+
+    def spy(path: Path, start_after: int = 0):
+        read.append(f"{path.name}@{start_after}")
+        return open_table(path, start_after)
+
+    monkeypatch.setattr("matcher.ingest.stream.open_table", spy)
+    enterprises, needs = import_path(
+        store, folder, skip_bad_rows=True, stream=True, checkpoints=checkpoints, chunk_rows=4
+    )
+    assert read == ["enterprises.csv@0", "needs.jsonl@0", "needs.jsonl@8"]  # headers, then rows
+    assert (enterprises.rows, enterprises.added, enterprises.resumed_from) == (2, 2, 2)
+    assert (needs.rows, needs.added, needs.skipped, needs.resumed_from) == (10, 9, 1, 8)
+    assert list(checkpoints.iterdir()) == []  # the whole import is done
