@@ -1,21 +1,37 @@
 """A FAISS inner-product index over L2-normalised vectors, addressed by string record ids.
 
-Every index is a `faiss.IndexIDMap2` around one of three inner indexes:
+Every index is a `faiss.IndexIDMap` around one of five inner indexes (the figures that
+chose them and the size rule are in docs/index-choice.md):
 
-- ``flat``: exact `IndexFlatIP`, used up to `Settings.exact_index_max` vectors;
+- ``flat``: exact `IndexFlatIP`;
 - ``hnsw``: `IndexHNSWFlat` (M=32, efConstruction=80, efSearch=64);
-- ``ivf``: `IndexIVFFlat` with nlist ≈ 4·√n, trained on a sample of the first vectors
-  added, nprobe = max(16, nlist/32).
+- ``ivf``: `IndexIVFFlat` with nlist ≈ 4·√n, nprobe from `suggested_nprobe`;
+- ``ivfpq``: `IndexIVFPQ` (`PQ_M` one-byte codes per vector), then exact re-ranking;
+- ``opq``: an `OPQMatrix` rotation before the same IVF-PQ, then exact re-ranking.
 
-Defaults were chosen with `benchmarks/bench_index.py` (see docs/benchmarks.md).
+IVF indexes train on a sample of the first vectors added (`IVF_TRAIN_PER_LIST` per list).
 
-Removal. `IndexHNSWFlat` cannot remove vectors, and `IndexIDMap2.remove_ids` over an
-`IndexIVFFlat` leaves the inner list ids out of step with the id map, so for ``hnsw`` and
-``ivf`` a removed (or replaced) vector becomes a tombstone: its position is excluded at
-search time by a FAISS `IDSelector` passed to the inner index, so it never appears in
-results and no over-fetching is needed. When tombstones exceed
-`COMPACT_SHARE` of the stored vectors the index is rebuilt from the live vectors
-(reconstructed from the index itself; IVF is retrained with nlist and nprobe derived
+Re-ranking (``ivfpq``, ``opq``). The compressed index proposes a short list of
+``rerank_factor × k`` candidates (default 4 × k); their exact inner products with the
+query are computed from the original float vectors and the best k returned, so returned
+scores are exact. The originals are saved next to the index (`RAW_FILE`) and
+memory-mapped on load: they stay in the shared page cache, not in each process.
+
+Loading memory-maps the FAISS file (`faiss.IO_FLAG_MMAP_IFC`: the vector codes and
+inverted lists are views of the file, shared read-only by every process that loads it;
+HNSW's graph is still read into memory). Where FAISS cannot map a file it is read
+normally. A mapped index cannot change in place, so the first add or removal copies it
+into process memory.
+
+Queries. A one-query search gains nothing from more OpenMP threads and on a busy machine
+loses a lot, so a serving process calls `single_threaded_queries()` once at start.
+
+Removal. `IndexHNSWFlat` cannot remove vectors, and removing from the IVF indexes would
+leave positions out of step, so for every type but ``flat`` a removed (or replaced)
+vector becomes a tombstone: its position is excluded at search time by a FAISS
+`IDSelector` passed to the inner index, so it never appears in results and no
+over-fetching is needed. When tombstones exceed `COMPACT_SHARE` of the stored vectors
+the index is rebuilt from the live vectors (IVF retrained with nlist and nprobe derived
 afresh). ``flat`` removes vectors for real.
 """
 
@@ -32,36 +48,80 @@ import numpy as np
 from matcher.atomic import atomic_path
 from matcher.config import Settings
 from matcher.errors import IndexMismatchError, MatcherError
+from matcher.index.id_table import IdTable
 from matcher.index.ids import id_to_int, ids_to_int64
+from matcher.index.raw_vectors import RawVectors, open_rows
 
-INDEX_TYPES: tuple[str, ...] = ("flat", "hnsw", "ivf")
+INDEX_TYPES: tuple[str, ...] = ("flat", "hnsw", "ivf", "ivfpq", "opq")
+APPROXIMATE_TYPES: tuple[str, ...] = INDEX_TYPES[1:]
+COMPRESSED_TYPES: tuple[str, ...] = ("ivfpq", "opq")
+IVF_TYPES: tuple[str, ...] = ("ivf", *COMPRESSED_TYPES)
 HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 80
 HNSW_EF_SEARCH = 64
+PQ_M = 64
+PQ_NBITS = 8
+PQ_MIN_SUBDIM = 4
+RERANK_FACTOR = 4
 IVF_TRAIN_PER_LIST = 64
+MIN_TRAIN_PER_CENTROID = 39  # FAISS warns below this many training vectors per centroid
 COMPACT_SHARE = 0.2
 INDEX_FILE = "vectors.faiss"
 IDS_FILE = "vectors.ids.json"
+RAW_FILE = "vectors.raw.npy"
 _RECONSTRUCT_BATCH = 65_536
+_RERANK_BATCH = 256
+
+
+def single_threaded_queries() -> None:
+    """Run FAISS on one OpenMP thread in this process; a serving process calls it at start.
+
+    Process-wide (index builds in the same process become single-threaded too). One query
+    gains nothing from more threads, and on a busy 2-core machine OpenMP's spin-waiting
+    made a one-query exact search 20× slower; serve more queries with more processes,
+    which share the memory-mapped indexes.
+    """
+    faiss.omp_set_num_threads(1)
 
 
 def choose_index_type(n: int, settings: Settings) -> str:
-    """``flat`` up to `settings.exact_index_max` vectors, else `settings.approximate_index`."""
+    """``flat`` up to `exact_index_max` vectors, `approximate_index` up to
+    `compressed_index_min`, `compressed_index` above (the rule: docs/index-choice.md)."""
+    for name, value in (
+        ("approximate_index", settings.approximate_index),
+        ("compressed_index", settings.compressed_index),
+    ):
+        if value not in APPROXIMATE_TYPES:
+            raise MatcherError(
+                f"未知的近似索引类型「{value}」（{name}），可选：{'、'.join(APPROXIMATE_TYPES)}"
+            )
     if n <= settings.exact_index_max:
         return "flat"
-    if settings.approximate_index not in ("hnsw", "ivf"):
-        raise MatcherError(f"未知的近似索引类型「{settings.approximate_index}」，可选：hnsw、ivf")
-    return settings.approximate_index
+    if n < settings.compressed_index_min:
+        return settings.approximate_index
+    return settings.compressed_index
 
 
 def suggested_nlist(n: int) -> int:
     """IVF list count: about 4·√n, but never fewer than 39 training vectors per list."""
-    return max(1, min(int(4 * math.sqrt(n)), n // 39))
+    return max(1, min(int(4 * math.sqrt(n)), n // MIN_TRAIN_PER_CENTROID))
 
 
 def suggested_nprobe(nlist: int) -> int:
-    """Lists probed per query: 1/32 of the lists, at least 16 (see docs/benchmarks.md)."""
+    """Lists probed per query: 1/32 of the lists, at least 16 (see docs/index-choice.md)."""
     return min(nlist, max(16, nlist // 32))
+
+
+def pq_subquantizers(dim: int, wanted: int) -> int:
+    """PQ sub-quantizers: the largest divisor of `dim` not above `wanted` that leaves each
+    at least `PQ_MIN_SUBDIM` dimensions (PQ splits a vector evenly)."""
+    most = max(1, min(wanted, dim // PQ_MIN_SUBDIM))
+    return max(m for m in range(1, most + 1) if dim % m == 0)
+
+
+def pq_bits(train_rows: int) -> int:
+    """Bits per PQ code: 8, or fewer when too few vectors train 256 centroids each."""
+    return max(1, min(PQ_NBITS, int(math.log2(max(1, train_rows / MIN_TRAIN_PER_CENTROID)))))
 
 
 class VectorIndex:
@@ -75,38 +135,55 @@ class VectorIndex:
         nlist: int | None = None,
         ef_search: int = HNSW_EF_SEARCH,
         nprobe: int | None = None,
+        pq_m: int = PQ_M,
+        rerank_factor: int = RERANK_FACTOR,
     ) -> None:
         if index_type not in INDEX_TYPES:
             raise MatcherError(f"未知的索引类型「{index_type}」，可选：{'、'.join(INDEX_TYPES)}")
+        if rerank_factor < 1:
+            raise MatcherError(f"重排倍数必须为正整数，实际为 {rerank_factor}")
         self.dim = int(dim)
         self.index_type = index_type
         self.nlist = nlist
         self.ef_search = ef_search
         self.nprobe = nprobe
-        self._index = faiss.IndexIDMap2(self._make_inner(nlist or 1))
-        self._ids: list[str] = []  # record id stored at each position of the inner index
-        self._dead: set[int] = set()  # tombstoned positions (hnsw, ivf)
-        self._positions: dict[str, int] = {}  # live record id -> position
-        self._owners: dict[int, str] = {}  # int64 label -> live record id
+        self.pq_m = pq_subquantizers(self.dim, pq_m)
+        self.pq_nbits = PQ_NBITS
+        self.rerank_factor = rerank_factor
+        self._index = faiss.IndexIDMap(self._make_inner(nlist or 1))
+        self._mapped = False  # the FAISS data are read-only views of the loaded file
+        self._table = IdTable()
+        self._dead: set[int] = set()  # tombstoned positions (every type but flat)
         self._selector: tuple | None = None
+        self._raw = RawVectors(self.dim) if self.compressed else None
 
     @classmethod
     def for_size(
         cls, dim: int, n: int, settings: Settings, index_type: str | None = None
     ) -> VectorIndex:
         """An index whose type suits `n` vectors under `settings` (or `index_type` if given)."""
-        return cls(dim, index_type or choose_index_type(n, settings))
+        return cls(
+            dim,
+            index_type or choose_index_type(n, settings),
+            pq_m=settings.pq_m,
+            rerank_factor=settings.rerank_factor,
+        )
+
+    @property
+    def compressed(self) -> bool:
+        """Whether the index stores PQ codes and re-ranks with the original vectors."""
+        return self.index_type in COMPRESSED_TYPES
 
     def __len__(self) -> int:
-        return len(self._positions)
+        return len(self._table)
 
     def __contains__(self, record_id: object) -> bool:
-        return record_id in self._positions
+        return isinstance(record_id, str) and self._table.positions([record_id])[0] >= 0
 
     @property
     def ids(self) -> list[str]:
         """Live record ids, in insertion order."""
-        return [self._ids[p] for p in sorted(self._positions.values())]
+        return self._table.live_ids()
 
     @property
     def tombstones(self) -> int:
@@ -126,30 +203,31 @@ class VectorIndex:
             ids = list(last)
             vectors = vectors[list(last.values())]
         labels = ids_to_int64(ids)
-        self._check_collisions(ids, labels)
-        self.remove([i for i in ids if i in self._positions])
-        if self.index_type == "ivf" and not self._index.is_trained:
+        self._table.check_collisions(ids, labels)
+        self.remove(ids)
+        self._writable()
+        if self.index_type in IVF_TYPES and not self._index.is_trained:
             self._train(vectors)
-        start = self._index.ntotal
         self._index.add_with_ids(vectors, labels)
-        self._ids.extend(ids)
-        self._positions.update((record_id, start + i) for i, record_id in enumerate(ids))
-        self._owners.update(zip(labels.tolist(), ids, strict=True))
+        self._table.append(ids, labels)
+        if self._raw is not None:
+            self._raw.append(vectors)
 
     def remove(self, ids: Sequence[str]) -> int:
         """Remove ids (unknown ids are ignored); returns how many were present."""
-        present = [i for i in dict.fromkeys(ids) if i in self._positions]
+        unique = list(dict.fromkeys(ids))
+        positions = self._table.positions(unique)
+        present = [i for i, p in zip(unique, positions.tolist(), strict=True) if p >= 0]
+        positions = positions[positions >= 0]
         if not present:
             return 0
-        for label in ids_to_int64(present).tolist():
-            del self._owners[label]
         if self.index_type == "flat":
+            self._writable()
             self._index.remove_ids(faiss.IDSelectorBatch(ids_to_int64(present)))
-            gone = set(present)
-            self._ids = [i for i in self._ids if i not in gone]
-            self._positions = {record_id: p for p, record_id in enumerate(self._ids)}
+            self._table.drop(positions)
         else:
-            self._dead.update(self._positions.pop(i) for i in present)
+            self._table.kill(positions)
+            self._dead.update(positions.tolist())
             self._selector = None
             if len(self._dead) > COMPACT_SHARE * self._index.ntotal:
                 self.compact()
@@ -159,13 +237,24 @@ class VectorIndex:
         """Rebuild the inner index from the live vectors, dropping tombstones."""
         ids = self.ids
         vectors = self.reconstruct(ids)
-        fresh = VectorIndex(self.dim, self.index_type, ef_search=self.ef_search)  # IVF: nlist refit
+        fresh = VectorIndex(
+            self.dim,
+            self.index_type,
+            ef_search=self.ef_search,
+            pq_m=self.pq_m,
+            rerank_factor=self.rerank_factor,
+        )  # IVF: nlist and nprobe refit
         fresh.add(ids, vectors)
         self.__dict__.update(fresh.__dict__)  # adopt the rebuilt state in place
 
     def reconstruct(self, ids: Sequence[str]) -> np.ndarray:
-        """The stored vectors of `ids`, float32 [len(ids), dim]."""
-        positions = np.asarray([self._position(i) for i in ids], dtype=np.int64)
+        """The stored vectors of `ids`, float32 [len(ids), dim] (originals for PQ types)."""
+        positions = self._table.positions(list(ids))
+        if (positions < 0).any():
+            missing = list(ids)[int(np.flatnonzero(positions < 0)[0])]
+            raise MatcherError(f"索引中没有记录「{missing}」")
+        if self._raw is not None:
+            return self._raw.take(positions)
         out = np.empty((len(positions), self.dim), dtype=np.float32)
         for start in range(0, len(positions), _RECONSTRUCT_BATCH):
             chunk = positions[start : start + _RECONSTRUCT_BATCH]
@@ -177,21 +266,26 @@ class VectorIndex:
 
         A row whose index returns fewer hits (possible with approximate indexes) has a
         shorter id list and `-inf` in the unused score slots; no placeholder id leaks out.
+        Compressed types return exact inner products (re-ranked, see the module docs).
         """
         queries = self._check_vectors(queries, "查询向量")
         k = min(int(k), len(self))
         if k <= 0:
             return np.zeros((len(queries), 0), dtype=np.float32), [[] for _ in queries]
-        scores, positions = self._index.index.search(queries, k, params=self._search_params(k))
+        if self.compressed:
+            scores, positions = self._reranked(queries, k)
+        else:
+            scores, positions = self._index.index.search(queries, k, params=self._params(k))
         ids: list[list[str]] = []
         for row_scores, row in zip(scores, positions, strict=True):
             found = row >= 0
             row_scores[~found] = -np.inf
-            ids.append([self._ids[p] for p in row[found]])
+            ids.append(self._table.ids_at(row[found]))
         return scores, ids
 
     def save(self, directory: Path) -> list[Path]:
-        """Write the FAISS file and the id list atomically; returns the two paths."""
+        """Write the FAISS file, the id list (and the original vectors for PQ types)
+        atomically; returns the paths written."""
         directory = Path(directory)
         index_path, ids_path = directory / INDEX_FILE, directory / IDS_FILE
         with atomic_path(index_path) as tmp:
@@ -202,16 +296,23 @@ class VectorIndex:
             "nlist": self.nlist,
             "ef_search": self.ef_search,
             "nprobe": self.nprobe,
-            "ids": self._ids,
+            "pq_m": self.pq_m,
+            "pq_nbits": self.pq_nbits,
+            "rerank_factor": self.rerank_factor,
+            "ids": self._table.all_ids(),
             "dead": sorted(self._dead),
         }
         with atomic_path(ids_path) as tmp:
             tmp.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
-        return [index_path, ids_path]
+        if self._raw is None:
+            return [index_path, ids_path]
+        self._raw.save(directory / RAW_FILE)
+        return [index_path, ids_path, directory / RAW_FILE]
 
     @classmethod
     def load(cls, directory: Path) -> VectorIndex:
-        """Read an index written by `save`; ids that disagree with the FAISS file are refused."""
+        """Read an index written by `save` (memory-mapped where FAISS can); ids that
+        disagree with the FAISS file are refused."""
         directory = Path(directory)
         meta = json.loads((directory / IDS_FILE).read_text(encoding="utf-8"))
         index = cls(
@@ -220,19 +321,27 @@ class VectorIndex:
             nlist=meta["nlist"],
             ef_search=meta["ef_search"],
             nprobe=meta["nprobe"],
+            pq_m=meta.get("pq_m", PQ_M),
+            rerank_factor=meta.get("rerank_factor", RERANK_FACTOR),
         )
-        index._index = faiss.read_index(str(directory / INDEX_FILE))
-        index._ids = list(meta["ids"])
-        index._dead = set(meta["dead"])
-        labels = np.fromiter(map(id_to_int, index._ids), dtype=np.int64, count=len(index._ids))
+        index.pq_nbits = meta.get("pq_nbits", PQ_NBITS)
+        index._index, index._mapped = read_index(directory / INDEX_FILE)
+        ids = meta["ids"]
+        labels = np.fromiter(map(id_to_int, ids), dtype=np.int64, count=len(ids))
         if not np.array_equal(faiss.vector_to_array(index._index.id_map), labels):
             raise IndexMismatchError(
                 f"索引「{directory}」的编号列表与向量文件不一致，"
                 "请运行 matcher index --rebuild 重建"
             )
-        live = [p for p in range(len(index._ids)) if p not in index._dead]
-        index._positions = {index._ids[p]: p for p in live}
-        index._owners = {int(labels[p]): index._ids[p] for p in live}
+        index._dead = set(meta["dead"])
+        index._table.restore(ids, labels, index._dead)
+        if index.compressed:
+            index._raw = RawVectors(index.dim, open_rows(directory / RAW_FILE, index.dim))
+            if len(index._raw) != len(ids):
+                raise IndexMismatchError(
+                    f"索引「{directory}」的原始向量数与编号列表不一致，"
+                    "请运行 matcher index --rebuild 重建"
+                )
         return index
 
     def _make_inner(self, nlist: int) -> faiss.Index:
@@ -244,40 +353,78 @@ class VectorIndex:
             inner.hnsw.efSearch = self.ef_search
             return inner
         quantizer = faiss.IndexFlatIP(self.dim)
-        inner = faiss.IndexIVFFlat(quantizer, self.dim, nlist, faiss.METRIC_INNER_PRODUCT)
-        inner.own_fields = True  # the IVF index frees its quantizer
-        quantizer.this.disown()
-        inner.set_direct_map_type(faiss.DirectMap.Array)  # reconstruct by position
+        if self.index_type == "ivf":
+            ivf = faiss.IndexIVFFlat(quantizer, self.dim, nlist, faiss.METRIC_INNER_PRODUCT)
+            ivf.set_direct_map_type(faiss.DirectMap.Array)  # reconstruct by position
+        else:
+            ivf = faiss.IndexIVFPQ(
+                quantizer, self.dim, nlist, self.pq_m, self.pq_nbits, faiss.METRIC_INNER_PRODUCT
+            )
+        _own(ivf, quantizer)
+        if self.index_type != "opq":
+            return ivf
+        rotation = faiss.OPQMatrix(self.dim, self.pq_m)
+        rotation.pq = faiss.ProductQuantizer(self.dim, self.pq_m, self.pq_nbits)
+        self._opq_pq = rotation.pq  # the rotation's training borrows it; keep it alive
+        inner = faiss.IndexPreTransform(rotation, ivf)
+        _own(inner, rotation, ivf)
         return inner
 
     def _train(self, vectors: np.ndarray) -> None:
         nlist = min(self.nlist or suggested_nlist(len(vectors)), len(vectors))
         self.nlist = nlist
         self.nprobe = self.nprobe or suggested_nprobe(nlist)
-        self._index = faiss.IndexIDMap2(self._make_inner(nlist))
         sample = vectors
         limit = nlist * IVF_TRAIN_PER_LIST
         if len(vectors) > limit:
             rows = np.random.default_rng(0).choice(len(vectors), limit, replace=False)
             sample = vectors[np.sort(rows)]
+        if self.compressed:
+            self.pq_nbits = pq_bits(len(sample))
+            least = MIN_TRAIN_PER_CENTROID * 2**self.pq_nbits
+            if len(sample) < least:  # a tiny index: repeat its rows so k-means can train
+                sample = np.resize(sample, (least, self.dim))
+        self._index = faiss.IndexIDMap(self._make_inner(nlist))
         self._index.train(sample)
 
-    def _search_params(self, k: int) -> faiss.SearchParameters | None:
+    def _reranked(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Exact top-k among the compressed index's `rerank_factor × k` candidates."""
+        assert self._raw is not None
+        short = min(len(self), self.rerank_factor * k)
+        _, candidates = self._index.index.search(queries, short, params=self._params(short))
+        scores = np.empty((len(queries), k), dtype=np.float32)
+        positions = np.empty((len(queries), k), dtype=np.int64)
+        for start in range(0, len(queries), _RERANK_BATCH):
+            block = candidates[start : start + _RERANK_BATCH]
+            rows = self._raw.take(np.maximum(block, 0))
+            exact = np.einsum("qd,qsd->qs", queries[start : start + _RERANK_BATCH], rows)
+            exact[block < 0] = -np.inf
+            best = np.argsort(-exact, axis=1, kind="stable")[:, :k]
+            scores[start : start + len(block)] = np.take_along_axis(exact, best, axis=1)
+            positions[start : start + len(block)] = np.take_along_axis(block, best, axis=1)
+        return scores, positions
+
+    def _params(self, k: int) -> faiss.SearchParameters | None:
         if self._dead and self._selector is None:
             batch = faiss.IDSelectorBatch(np.fromiter(self._dead, dtype=np.int64))
             self._selector = (batch, faiss.IDSelectorNot(batch))  # keep both alive
         selector = self._selector[1] if self._dead and self._selector else None
         if self.index_type == "hnsw":
             return faiss.SearchParametersHNSW(efSearch=max(self.ef_search, k), sel=selector)
-        if self.index_type == "ivf":
-            return faiss.SearchParametersIVF(nprobe=self.nprobe or 1, sel=selector)
-        return None
+        if self.index_type == "flat":
+            return None
+        ivf = faiss.SearchParametersIVF(nprobe=self.nprobe or 1, sel=selector)
+        if self.index_type != "opq":
+            return ivf
+        params = faiss.SearchParametersPreTransform(index_params=ivf)
+        params.referenced_objects = [ivf]  # the C++ object only points at it
+        return params
 
-    def _position(self, record_id: str) -> int:
-        try:
-            return self._positions[record_id]
-        except KeyError:
-            raise MatcherError(f"索引中没有记录「{record_id}」") from None
+    def _writable(self) -> None:
+        """Copy a memory-mapped FAISS index into process memory before changing it."""
+        if self._mapped:
+            self._index = faiss.deserialize_index(faiss.serialize_index(self._index))
+            self._mapped = False
 
     def _check_vectors(self, vectors: np.ndarray, what: str) -> np.ndarray:
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
@@ -285,10 +432,21 @@ class VectorIndex:
             raise MatcherError(f"{what}的形状应为 [n, {self.dim}]，实际为 {list(vectors.shape)}")
         return vectors
 
-    def _check_collisions(self, ids: list[str], labels: np.ndarray) -> None:
-        for record_id, label in zip(ids, labels.tolist(), strict=True):
-            owner = self._owners.get(label, record_id)
-            if owner != record_id:
-                raise MatcherError(
-                    f"记录编号「{owner}」与「{record_id}」的索引编号冲突，请修改其中一个编号"
-                )
+
+def read_index(path: Path) -> tuple[faiss.Index, bool]:
+    """The FAISS index at `path`, memory-mapped read-only where FAISS supports it; the flag
+    says whether it is mapped."""
+    flag = getattr(faiss, "IO_FLAG_MMAP_IFC", None)
+    if flag is not None:
+        try:
+            return faiss.read_index(str(path), flag), True
+        except RuntimeError:
+            pass  # a format or file system FAISS cannot map: read it normally below
+    return faiss.read_index(str(path)), False
+
+
+def _own(parent: faiss.Index, *children: object) -> None:
+    """Let the C++ `parent` free `children` (created in Python) when it is freed."""
+    parent.own_fields = True
+    for child in children:
+        child.this.disown()

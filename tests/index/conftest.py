@@ -11,6 +11,7 @@ import pytest
 
 from matcher.config import Settings
 from matcher.embed.default import UseEncoder
+from matcher.index.vector_index import single_threaded_queries
 from matcher.types import CHAINS, DISTRICTS, Offer
 from matcher.workspace import Workspace, init_workspace
 
@@ -20,6 +21,13 @@ TOPICS = (
     "5G通信模组", "五轴数控机床", "功能性食品", "新型显示材料", "医疗影像算法",
 )  # fmt: skip
 ACTIONS = ("寻求合作开发", "需要融资支持", "希望引进成果", "计划扩大产能", "提供配套加工")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _single_threaded_faiss() -> None:
+    """FAISS on one thread, as a serving process runs it (tiny OpenMP jobs on a busy
+    machine are many times slower with more threads)."""
+    single_threaded_queries()
 
 
 def _unit(x: np.ndarray) -> np.ndarray:

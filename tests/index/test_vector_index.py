@@ -10,14 +10,16 @@ from matcher.errors import IndexMismatchError, MatcherError
 from matcher.index import ids as ids_module
 from matcher.index.ids import id_to_int, ids_to_int64
 from matcher.index.vector_index import (
+    APPROXIMATE_TYPES,
     COMPACT_SHARE,
     IDS_FILE,
+    INDEX_TYPES,
     VectorIndex,
     choose_index_type,
     suggested_nlist,
 )
 
-TYPES = ("flat", "hnsw", "ivf")
+TYPES = INDEX_TYPES
 DIM = 32
 
 
@@ -105,7 +107,7 @@ def test_removed_ids_are_never_returned(index_type: str, data, tmp_path) -> None
         assert current.ids == ids[100:]
 
 
-@pytest.mark.parametrize("index_type", ("hnsw", "ivf"))
+@pytest.mark.parametrize("index_type", APPROXIMATE_TYPES)
 def test_tombstones_compact_past_the_threshold(index_type: str, data) -> None:
     ids, vectors = data
     index = filled(index_type, ids, vectors)
