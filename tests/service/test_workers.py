@@ -3,7 +3,9 @@
 Both workers answer; a write through either one is in the very next recommendation from
 every worker (the writer publishes the new index snapshot before it answers, and each query
 starts by reading the store versions); a record written behind the service's back is
-picked up by both without any query waiting for it.
+picked up by both without any query waiting for it; concurrent conflicting writes through
+the two workers lose nothing (partial PUTs both land; of two PUTs stating the same version,
+one lands and the other gets 409 and changes nothing).
 """
 
 from __future__ import annotations
@@ -12,8 +14,9 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -92,6 +95,60 @@ def workers_seen(base: str, tries: int) -> set[int]:
     return seen
 
 
+def pinned_clients(base: str, key: str) -> tuple[httpx.Client, httpx.Client]:
+    """Two keep-alive clients whose connections landed on different workers."""
+    by_worker: dict[int, httpx.Client] = {}
+    for _ in range(40):
+        client = httpx.Client(base_url=base, headers={"X-API-Key": key}, timeout=60)
+        worker = client.get("/healthz").json()["worker"]
+        if worker in by_worker:
+            client.close()
+        else:
+            by_worker[worker] = client
+        if len(by_worker) == 2:
+            first, second = by_worker.values()
+            return first, second
+    pytest.fail("could not reach both workers")
+
+
+def race(*calls: Callable[[], httpx.Response]) -> list[httpx.Response]:
+    """Run the calls at the same moment in threads; their responses in order."""
+    barrier = threading.Barrier(len(calls))
+    results: list[httpx.Response | None] = [None] * len(calls)
+
+    def run(i: int) -> None:
+        barrier.wait()
+        results[i] = calls[i]()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results  # type: ignore[return-value]
+
+
+def no_lost_update(first: httpx.Client, second: httpx.Client, number: int) -> None:
+    """One need raced on twice: merged partial PUTs, then two PUTs stating one version."""
+    body = {"enterprise_id": "E1", "kind": "finance", "text": f"需要流动资金贷款 第{number}笔"}
+    created = first.post("/api/needs", json=body)
+    assert created.status_code == 201, created.text
+    url = f"/api/needs/{created.json()['id']}"
+    results = race(lambda: first.put(url, json={"amount": number + 100}),
+                   lambda: second.put(url, json={"deadline": "2027-06-30"}))  # fmt: skip
+    assert [r.status_code for r in results] == [200, 200], [r.text for r in results]
+    stated = {"If-Match": first.get(url).headers["ETag"]}
+    results = race(lambda: first.put(url, json={"term_months": 6}, headers=stated),
+                   lambda: second.put(url, json={"collateral": "抵押"}, headers=stated))  # fmt: skip
+    assert sorted(r.status_code for r in results) == [200, 409], [r.text for r in results]
+    refused = next(r for r in results if r.status_code == 409)
+    assert "数据已被他人修改，请刷新后重试" in refused.json()["message"]
+    now = second.get(url).json()
+    assert (now["amount"], now["deadline"]) == (number + 100, "2027-06-30")
+    assert (now["term_months"] == 6) != (now["collateral"] == "抵押")  # exactly the winner
+    assert now["version"] == 4
+
+
 def ask(base: str, key: str, times: int) -> list[tuple[int, list[str]]]:
     """(worker pid, result ids) of `times` recommendation queries, each on a new connection."""
     answers = []
@@ -136,4 +193,12 @@ def test_two_workers_see_every_write_at_once(backend, tmp_path):
                 seen |= {worker for worker, ids in ask(base, key, 4) if ids[0] == "T-back"}
                 time.sleep(0.2)
             assert len(seen) == 2
+
+            first, second = pinned_clients(base, key)
+            try:
+                for number in range(20):
+                    no_lost_update(first, second, number)
+            finally:
+                first.close()
+                second.close()
         engine.dispose()
