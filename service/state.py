@@ -26,6 +26,7 @@ from matcher.embed.registry import make_encoder
 from matcher.errors import IndexMismatchError, MatcherError
 from matcher.events.model import EventPlan
 from matcher.index.builder import BuildSummary, build_indexes, index_status, update_indexes
+from matcher.index.vector_index import single_threaded_queries
 from matcher.ingest import ImportReport, import_file, import_path
 from matcher.learn.features import Example, examples
 from matcher.learn.persist import load_ranker
@@ -79,7 +80,10 @@ class ServiceState:
 
     @classmethod
     def start(cls, settings: ServiceSettings, progress: bool = False) -> ServiceState:
-        """Migrate the database, seed it if asked and empty, and bring every index up to date."""
+        """Migrate the database, seed it if asked and empty, and bring every index up to date.
+
+        FAISS runs one thread in a serving process: queries scale with worker processes."""
+        single_threaded_queries()
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         engine = make_engine(settings.resolved_database_url(), settings.database_schema)
         upgrade(engine)
