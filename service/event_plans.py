@@ -112,22 +112,20 @@ def visible_events(state: ServiceState, key: Principal) -> list[EventPlan]:
 # setup ----------------------------------------------------------------------------------------
 def create_event(state: ServiceState, event: Event, actor: int | None) -> EventPlan:
     """A new, empty plan; `ConflictError` when the id is taken."""
-    with state.lock:
-        if state.events.exists(event.id):
-            raise ConflictError(f"对接活动「{event.id}」已存在")
-        detail = f"{event.name}：{len(event.slots)}场 × {event.tables}桌"
-        return state.event_plan_write(EventPlan(event=event), actor, "create", detail)
+    if state.events.exists(event.id):
+        raise ConflictError(f"对接活动「{event.id}」已存在")
+    detail = f"{event.name}：{len(event.slots)}场 × {event.tables}桌"
+    return state.event_plan_write(EventPlan(event=event), actor, "create", detail)
 
 
 def delete_event(
     state: ServiceState, event_id: str, actor: int | None, expected: int | None = None
 ) -> None:
     """Delete the event; `VersionConflict` when it is no longer at version `expected`."""
-    with state.lock:
-        plan = state.events.load(event_id)
-        if not state.events.delete(event_id, expected):
-            raise NotFoundError(f"找不到对接活动「{event_id}」")
-        state.audit.record(actor, "delete", "event", event_id, plan.event.name)
+    plan = state.events.load(event_id)
+    if not state.events.delete(event_id, expected):
+        raise NotFoundError(f"找不到对接活动「{event_id}」")
+    state.audit.record(actor, "delete", "event", event_id, plan.event.name)
 
 
 def from_specs(specs: list[dict]) -> Builder:

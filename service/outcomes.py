@@ -92,11 +92,10 @@ def record_meeting(
         raise _invalid("body", "没有要记录的内容：请至少填写一项（到场情况、进展阶段等）", "body")
     _ensure_event(state, event_id)
     meeting = {"event_id": event_id, "a": a, "b": b}
-    with state.lock:
-        [done] = state.outcomes.record_meetings(
-            [(meeting, changes)], _who(key), rows=[0], expected=[expected]
-        )
-        _audit_changes(state, key, [done])
+    [done] = state.outcomes.record_meetings(
+        [(meeting, changes)], _who(key), rows=[0], expected=[expected]
+    )
+    _audit_changes(state, key, [done])
     return done
 
 
@@ -123,11 +122,10 @@ def record_finance(
     if not changes:
         raise _invalid("body", "没有要记录的内容：请至少填写一项（融资状态、金额等）", "body")
     match = {"enterprise_id": enterprise_id, "product_id": product_id}
-    with state.lock:
-        [done] = state.outcomes.record_finance(
-            [(match, changes)], _who(key), rows=[0], expected=[expected]
-        )
-        _audit_changes(state, key, [done])
+    [done] = state.outcomes.record_finance(
+        [(match, changes)], _who(key), rows=[0], expected=[expected]
+    )
+    _audit_changes(state, key, [done])
     return done
 
 
@@ -264,11 +262,10 @@ def import_followup_upload(
     if file_format(path) not in ("xlsx", "csv"):
         reason = f"请上传 .xlsx 跟踪表（收到「{path.name}」）"
         raise IngestError(f"无法读取「{path}」：{reason}", [Problem(str(path), 0, "", reason)])
-    with state.lock:
-        sheet = _only_this_event(read_followup(path), event_id)
-        results = apply_followup(sheet, state.outcomes.record_meetings, _who(key))
-        changed = [r for r in results if r.changes]
-        count = sum(len(r.changes) for r in changed)
-        detail = f"{path.name}：更新 {len(changed)} 场会谈，{count} 项变更"
-        state.audit.record(key.id, "import", "outcome", event_id, detail)
+    sheet = _only_this_event(read_followup(path), event_id)
+    results = apply_followup(sheet, state.outcomes.record_meetings, _who(key))
+    changed = [r for r in results if r.changes]
+    count = sum(len(r.changes) for r in changed)
+    detail = f"{path.name}：更新 {len(changed)} 场会谈，{count} 项变更"
+    state.audit.record(key.id, "import", "outcome", event_id, detail)
     return results

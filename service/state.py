@@ -66,7 +66,6 @@ class ServiceState:
     audit: AuditRepository
     workspace: Workspace
     recommender: Recommender
-    lock: threading.RLock = field(default_factory=threading.RLock)  # read-modify-write steps
     _catching_up: set[str] = field(default_factory=set)  # kinds a background sync is on
     _catch_up_guard: threading.Lock = field(default_factory=threading.Lock)
     events: EventRepository = field(init=False)  # docking event plans
@@ -121,10 +120,9 @@ class ServiceState:
     def seed(self, folder: Path, progress: bool = False) -> list[ImportReport]:
         """Import a sample folder (enterprises first); the indexes are built afterwards."""
         log.info("数据库为空，正在导入示例数据：%s", folder)
-        with self.lock:
-            reports = import_path(self.store, folder, progress=progress)
-            for report in reports:
-                self.audit.record(None, "import", report.kind, None, _import_detail(report))
+        reports = import_path(self.store, folder, progress=progress)
+        for report in reports:
+            self.audit.record(None, "import", report.kind, None, _import_detail(report))
         return reports
 
     def write(
@@ -137,11 +135,10 @@ class ServiceState:
     ) -> UpsertSummary:
         """Upsert records, update the index of `kind` and audit each record (`action`);
         `expected` (id → version read) makes a stale write a `VersionConflict`."""
-        with self.lock:
-            summary = self.store.upsert(kind, records, expected)
-            self._update_index(kind, upserted=[r.id for r in records])
-            for record in records:
-                self.audit.record(actor, action, kind, record.id)
+        summary = self.store.upsert(kind, records, expected)
+        self._update_index(kind, upserted=[r.id for r in records])
+        for record in records:
+            self.audit.record(actor, action, kind, record.id)
         return summary
 
     def remove(
@@ -153,21 +150,19 @@ class ServiceState:
     ) -> int:
         """Delete records, drop them from the index of `kind` and audit the deletion;
         `expected` (id → version read) makes a stale delete a `VersionConflict`."""
-        with self.lock:
-            removed = self.store.delete(kind, ids, expected)
-            self._update_index(kind, deleted=list(ids))
-            for record_id in ids:
-                self.audit.record(actor, "delete", kind, record_id)
+        removed = self.store.delete(kind, ids, expected)
+        self._update_index(kind, deleted=list(ids))
+        for record_id in ids:
+            self.audit.record(actor, "delete", kind, record_id)
         return removed
 
     def import_upload(
         self, path: Path, actor: int | None, kind: str | None = None, skip_bad_rows: bool = False
     ) -> ImportReport:
         """Import one uploaded file (all-or-nothing unless `skip_bad_rows`), then index it."""
-        with self.lock:
-            report = import_file(self.store, path, kind=kind, skip_bad_rows=skip_bad_rows)
-            self._update_index(report.kind)
-            self.audit.record(actor, "import", report.kind, None, _import_detail(report))
+        report = import_file(self.store, path, kind=kind, skip_bad_rows=skip_bad_rows)
+        self._update_index(report.kind)
+        self.audit.record(actor, "import", report.kind, None, _import_detail(report))
         return report
 
     # docking events ----------------------------------------------------------------------
@@ -175,9 +170,8 @@ class ServiceState:
         self, plan: EventPlan, actor: int | None, action: str, detail: str = ""
     ) -> EventPlan:
         """Save an event plan and audit it (`action` on kind `event`)."""
-        with self.lock:
-            self.events.save(plan)
-            self.audit.record(actor, action, "event", plan.event.id, detail)
+        self.events.save(plan)
+        self.audit.record(actor, action, "event", plan.event.id, detail)
         return plan
 
     def event_change(
@@ -191,9 +185,8 @@ class ServiceState:
         the plan's row lock, so changes from other workers land too, then audit it. A change
         that raises, or a plan no longer at version `expected` (`VersionConflict`), leaves the
         stored plan as it was."""
-        with self.lock:
-            plan, detail = self.events.change(event_id, change, expected)
-            self.audit.record(actor, "update", "event", event_id, detail)
+        plan, detail = self.events.change(event_id, change, expected)
+        self.audit.record(actor, "update", "event", event_id, detail)
         return plan
 
     # indexes -----------------------------------------------------------------------------

@@ -174,16 +174,15 @@ def crud_router(resource: Resource) -> APIRouter:
         data["id"] = data["id"] or new_id(resource.id_prefix)
         record = model.model_validate(data)
         ensure(can_create(key, kind, record), denied(key, "新建", kind, record.id))
-        with state.lock:
-            try:
-                get(state, record.id)
-            except NotFoundError:
-                pass
-            else:
-                raise conflict(f"{label}「{record.id}」已存在，请改用 PUT 更新")
-            if resource.check:
-                resource.check(state, record)
-            state.write(kind, [record], key.id, "create", expected={record.id: 0})
+        try:
+            get(state, record.id)
+        except NotFoundError:
+            pass
+        else:
+            raise conflict(f"{label}「{record.id}」已存在，请改用 PUT 更新")
+        if resource.check:
+            resource.check(state, record)
+        state.write(kind, [record], key.id, "create", expected={record.id: 0})
         return to_detail(record, 1, response)
 
     @router.get("/{record_id}", response_model=detail, summary=f"查看{label}")
@@ -220,19 +219,18 @@ def crud_router(resource: Resource) -> APIRouter:
         带 If-Match 时，记录已被他人修改则返回 409、不做修改；不带时合并到当前记录上。"""
         stated = expected_version(if_match)
         changes = body.model_dump(exclude_unset=True)
-        with state.lock:
-            for attempt in itertools.count(1):
-                old, version = state.store.get_versioned(kind, record_id)
-                if stated is not None:
-                    check_versions(kind, {record_id: stated}, {record_id: version})
-                new = merged(state, key, old, changes)
-                try:
-                    summary = state.write(kind, [new], key.id, "update", {record_id: version})
-                except VersionConflict:
-                    if stated is not None or attempt == MERGE_ATTEMPTS:
-                        raise
-                    continue  # overtaken by another worker: merge into its version
-                break
+        for attempt in itertools.count(1):
+            old, version = state.store.get_versioned(kind, record_id)
+            if stated is not None:
+                check_versions(kind, {record_id: stated}, {record_id: version})
+            new = merged(state, key, old, changes)
+            try:
+                summary = state.write(kind, [new], key.id, "update", {record_id: version})
+            except VersionConflict:
+                if stated is not None or attempt == MERGE_ATTEMPTS:
+                    raise
+                continue  # overtaken by another worker: merge into its version
+            break
         return to_detail(new, version + summary.updated, response)
 
     @router.delete("/{record_id}", status_code=204, summary=f"删除{label}")
@@ -241,13 +239,12 @@ def crud_router(resource: Resource) -> APIRouter:
     ) -> Response:
         """删除一条记录。写入后索引立即更新。带 If-Match 时，记录已被他人修改则返回 409、不删除。"""
         stated = expected_version(if_match)
-        with state.lock:
-            record = get(state, record_id)
-            ensure(can_delete(key, kind, record), denied(key, "删除", kind, record_id))
-            if resource.before_delete:
-                resource.before_delete(state, record)
-            expected = None if stated is None else {record_id: stated}
-            state.remove(kind, [record_id], key.id, expected)
+        record = get(state, record_id)
+        ensure(can_delete(key, kind, record), denied(key, "删除", kind, record_id))
+        if resource.before_delete:
+            resource.before_delete(state, record)
+        expected = None if stated is None else {record_id: stated}
+        state.remove(kind, [record_id], key.id, expected)
         return Response(status_code=204)
 
     return router
