@@ -12,6 +12,18 @@ from tests.conftest import make_enterprise
 
 TODAY = date(2026, 11, 25)
 
+# A tech result none of the world's needs asks for, and the query that finds it first.
+DESALINATION = {
+    "university": "中国海洋大学",
+    "team": "海水资源利用团队",
+    "title": "海水淡化反渗透膜抗污染改性技术",
+    "abstract": "对反渗透膜表面进行亲水改性，海水淡化膜污染速率降低一半，清洗周期延长。",
+    "field": "海洋经济",
+    "trl": 6,
+    "transfer_modes": ["转让"],
+}
+DESALINATION_QUERY = {"text": "需要海水淡化反渗透膜的抗污染技术", "kind": "tech", "k": 5}
+
 ENTERPRISES = [
     make_enterprise("E1", name="青岛海鑫新能源科技有限公司", chain="智能装备", district="黄岛",
                     tiers=["专精特新"], whitelist=True, employees=120,

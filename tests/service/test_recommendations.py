@@ -6,17 +6,8 @@ import time
 
 from matcher.types import TechResult
 from storage.records import SqlRecordStore
-
-DESALINATION = {
-    "university": "中国海洋大学",
-    "team": "海水资源利用团队",
-    "title": "海水淡化反渗透膜抗污染改性技术",
-    "abstract": "对反渗透膜表面进行亲水改性，海水淡化膜污染速率降低一半，清洗周期延长。",
-    "field": "海洋经济",
-    "trl": 6,
-    "transfer_modes": ["转让"],
-}
-QUERY = {"text": "需要海水淡化反渗透膜的抗污染技术", "kind": "tech", "k": 5}
+from tests.small_world import DESALINATION
+from tests.small_world import DESALINATION_QUERY as QUERY
 
 
 def ids(results: list[dict]) -> list[str]:

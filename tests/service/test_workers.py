@@ -28,20 +28,11 @@ from storage.db import make_engine
 from storage.keys import ApiKeyRepository
 from storage.records import SqlRecordStore
 from tests.service.conftest import load_world
-from tests.small_world import TODAY
+from tests.small_world import DESALINATION, TODAY
+from tests.small_world import DESALINATION_QUERY as QUERY
 from tests.storage.backends import BACKENDS, backend_url
 
 REPO = Path(__file__).resolve().parents[2]
-DESALINATION = {
-    "university": "中国海洋大学",
-    "team": "海水资源利用团队",
-    "title": "海水淡化反渗透膜抗污染改性技术",
-    "abstract": "对反渗透膜表面进行亲水改性，海水淡化膜污染速率降低一半，清洗周期延长。",
-    "field": "海洋经济",
-    "trl": 6,
-    "transfer_modes": ["转让"],
-}
-QUERY = {"text": "需要海水淡化反渗透膜的抗污染技术", "kind": "tech", "k": 5}
 
 
 def free_port() -> int:
