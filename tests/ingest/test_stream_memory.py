@@ -11,9 +11,11 @@ import pytest
 
 from matcher.synth.generate import generate, province_scale
 
-# Import DATA into the SQLite file TARGET (streamed or not); print the peak RSS in KiB.
+# Import DATA into the SQLite file TARGET (streamed or not); print the peak RSS in KiB. The
+# peak is VmHWM of this program's own address space: ru_maxrss would include the forking
+# parent's (the test worker's) memory, which Linux carries across exec.
 IMPORT = """
-import resource, sys
+import re, sys
 from pathlib import Path
 from matcher.ingest import import_path
 from storage.db import make_engine, upgrade
@@ -22,7 +24,8 @@ engine = make_engine(f"sqlite:///{sys.argv[2]}")
 upgrade(engine)
 import_path(SqlRecordStore(engine), Path(sys.argv[1]), progress=False,
             stream=sys.argv[3] == "stream", chunk_rows=1000)
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+status = Path("/proc/self/status").read_text()
+print(re.search(r"VmHWM:\\s+(\\d+) kB", status).group(1))
 """
 
 
