@@ -100,7 +100,8 @@ class ServiceState:
             workspace=workspace,
             recommender=recommender,
         )
-        if settings.seed_sample and state.is_empty():
+        unfinished = state.seed_marker.exists()  # a seeding process died midway
+        if settings.seed_sample and (state.is_empty() or unfinished):
             state.seed(settings.sample_dir, progress)
         state.sync_indexes(progress=progress)
         return state
@@ -117,12 +118,21 @@ class ServiceState:
     def is_empty(self) -> bool:
         return all(self.store.count(kind) == 0 for kind in RECORD_KINDS)
 
+    @property
+    def seed_marker(self) -> Path:
+        """Present while a seeding runs: a start that finds it seeds again (upserts)."""
+        return self.settings.data_dir / "seeding"
+
     def seed(self, folder: Path, progress: bool = False) -> list[ImportReport]:
-        """Import a sample folder (enterprises first); the indexes are built afterwards."""
+        """Import a sample folder (enterprises first; a large one streams, resuming from its
+        checkpoints after a crash); the indexes are built afterwards."""
         log.info("数据库为空，正在导入示例数据：%s", folder)
-        reports = import_path(self.store, folder, progress=progress)
+        self.seed_marker.touch()
+        checkpoints = self.settings.data_dir / "imports"
+        reports = import_path(self.store, folder, progress=progress, checkpoints=checkpoints)
         for report in reports:
             self.audit.record(None, "import", report.kind, None, _import_detail(report))
+        self.seed_marker.unlink()
         return reports
 
     def write(

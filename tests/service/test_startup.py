@@ -87,7 +87,16 @@ def test_seed_sample_fills_an_empty_database_once(tmp_path):
     again = create_app(settings, progress=False).state.service
     assert again.store.count("offer") == len(WORLD["offer"]) - 1  # not seeded a second time
     assert again.store.count("need") == len(WORLD["need"])
+    again.store.delete("need", ["N1"])
     again.close()
+
+    # A seeding that died midway (the marker stays) is completed at the next start.
+    (tmp_path / "data" / "seeding").touch()
+    healed = create_app(settings, progress=False).state.service
+    assert healed.store.count("need") == len(WORLD["need"])
+    assert not (tmp_path / "data" / "seeding").exists()
+    assert {row["status"] for row in healed.index_status()} == {"fresh"}
+    healed.close()
 
 
 def test_default_sample_dir_is_the_shipped_sample():
