@@ -33,6 +33,7 @@ from storage.models import (
     TechResultRow,
     utc_now,
 )
+from storage.record_cache import RecordCache
 
 CHUNK = 1000
 
@@ -75,6 +76,7 @@ class SqlRecordStore:
         self.engine = engine
         self._cache: dict[str, _Cached] = {}
         self._lock = threading.Lock()
+        self._records = RecordCache()  # parsed rows by version, for reads by id
 
     def load(self, kind: str) -> dict[str, Record]:
         """All records of `kind`, by id, in id order (do not mutate the returned dict)."""
@@ -156,15 +158,26 @@ class SqlRecordStore:
         return removed
 
     def get_many(self, kind: str, ids: Iterable[str]) -> dict[str, Record]:
-        """The stored records with these ids, by id in the order asked (missing ones left out)."""
+        """The stored records with these ids, by id in the order asked (missing ones left out).
+
+        Rows already parsed at their current version come from the record cache; only the
+        others are read and parsed (the query path's candidates repeat a lot)."""
         wanted = list(dict.fromkeys(ids))
         model = MODELS[kind]
         row = _row_class(kind)
-        found: dict[str, Record] = {}
         with self.engine.connect() as connection:
+            versions: dict[str, int] = {}
             for chunk in _chunks(wanted):
-                for data in connection.scalars(select(row.data).where(row.id.in_(chunk))):
+                query = select(row.id, row.version).where(row.id.in_(chunk))
+                versions.update(
+                    (record_id, version) for record_id, version in connection.execute(query)
+                )
+            found, stale = self._records.fresh(kind, versions)
+            for chunk in _chunks(stale):
+                query = select(row.version, row.data).where(row.id.in_(chunk))
+                for version, data in connection.execute(query):
                     record = model.model_validate(data)
+                    self._records.put(kind, version, record)
                     found[record.id] = record
         return {i: found[i] for i in wanted if i in found}
 

@@ -200,3 +200,17 @@ def test_large_batch_round_trips(store_factory):
     assert loaded == {r.id: r for r in sorted(records, key=lambda r: r.id)}
     assert store_factory().delete("enterprise", [r.id for r in records[:1500]]) == 1500
     assert store_factory().count("enterprise") == 1000
+
+
+def test_reads_by_id_reuse_parsed_rows_only_at_their_current_version(store_factory):
+    reader, writer = store_factory(), store_factory()
+    writer.upsert("enterprise", [make_enterprise("E1"), make_enterprise("E2")])
+    first = reader.get_many("enterprise", ["E1", "E2"])
+    again = reader.get_many("enterprise", ["E2", "E1"])
+    assert again["E1"] is first["E1"] and list(again) == ["E2", "E1"]  # parsed once
+    writer.upsert("enterprise", [make_enterprise("E1", description="改为生产储能电池包")])
+    changed = reader.get_many("enterprise", ["E1", "E2"])
+    assert changed["E1"].description == "改为生产储能电池包"  # another writer: never stale
+    assert changed["E2"] is first["E2"]
+    writer.delete("enterprise", ["E2"])
+    assert list(reader.get_many("enterprise", ["E1", "E2"])) == ["E1"]
