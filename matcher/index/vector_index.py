@@ -70,7 +70,7 @@ INDEX_FILE = "vectors.faiss"
 IDS_FILE = "vectors.ids.json"
 RAW_FILE = "vectors.raw.npy"
 _RECONSTRUCT_BATCH = 65_536
-_RERANK_BATCH = 256
+_RERANK_FLOATS = 1 << 20  # candidate rows gathered at once: 4 MiB, so memory stays flat
 
 
 def single_threaded_queries() -> None:
@@ -394,10 +394,11 @@ class VectorIndex:
         _, candidates = self._index.index.search(queries, short, params=self._params(short))
         scores = np.empty((len(queries), k), dtype=np.float32)
         positions = np.empty((len(queries), k), dtype=np.int64)
-        for start in range(0, len(queries), _RERANK_BATCH):
-            block = candidates[start : start + _RERANK_BATCH]
+        step = max(1, _RERANK_FLOATS // (short * self.dim))
+        for start in range(0, len(queries), step):
+            block = candidates[start : start + step]
             rows = self._raw.take(np.maximum(block, 0))
-            exact = np.einsum("qd,qsd->qs", queries[start : start + _RERANK_BATCH], rows)
+            exact = np.einsum("qd,qsd->qs", queries[start : start + step], rows)
             exact[block < 0] = -np.inf
             best = np.argsort(-exact, axis=1, kind="stable")[:, :k]
             scores[start : start + len(block)] = np.take_along_axis(exact, best, axis=1)
