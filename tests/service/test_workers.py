@@ -141,14 +141,19 @@ def no_lost_update(first: httpx.Client, second: httpx.Client, number: int) -> No
 
 
 def ask(base: str, key: str, times: int) -> list[tuple[int, list[str]]]:
-    """(worker pid, result ids) of `times` recommendation queries, each on a new connection."""
-    answers = []
-    for _ in range(times):
+    """(worker pid, result ids) of recommendation queries, each on a new connection: at
+    least `times`, and more until each of the two workers answered at least twice."""
+    answers: list[tuple[int, list[str]]] = []
+    for _ in range(200):
         with httpx.Client(base_url=base, headers={"X-API-Key": key}, timeout=60) as client:
             worker = client.get("/healthz").json()["worker"]  # same connection, same worker
             response = client.post("/api/recommendations", json=QUERY)
             assert response.status_code == 200, response.text
             answers.append((worker, [r["id"] for r in response.json()]))
+        workers = [w for w, _ in answers]
+        both_twice = len(set(workers)) == 2 and min(map(workers.count, set(workers))) >= 2
+        if len(answers) >= times and both_twice:
+            break
     return answers
 
 
