@@ -104,6 +104,7 @@ class ServiceState:
         if settings.seed_sample and (state.is_empty() or unfinished):
             state.seed(settings.sample_dir, progress)
         state.sync_indexes(progress=progress)
+        recommender.retriever.query_encoder.encode(["预热"])  # load the model before traffic
         return state
 
     @property
