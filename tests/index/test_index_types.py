@@ -127,7 +127,8 @@ def test_reranking_returns_exact_inner_products(index_type: str, corpus, tmp_pat
     for current in (index, loaded):
         scores, found = current.search(queries, K)
         by_id = dict(zip(ids, vectors, strict=True))
-        exact = np.array([[q @ by_id[i] for i in row] for q, row in zip(queries, found)])
+        pairs = zip(queries, found, strict=True)
+        exact = np.array([[q @ by_id[i] for i in row] for q, row in pairs])
         np.testing.assert_allclose(scores, exact, rtol=0, atol=1e-5)
         assert (np.diff(scores, axis=1) <= 0).all()
     np.testing.assert_array_equal(loaded.reconstruct(ids[:5]), vectors[:5])  # the originals
