@@ -45,19 +45,19 @@ class Settings(BaseModel):
         50_000, description="above this many vectors an approximate index is used"
     )
     approximate_index: str = Field(
-        "hnsw",
+        "ivf",
         description="hnsw, ivf, ivfpq or opq, used above exact_index_max "
         "and below compressed_index_min",
     )
     compressed_index_min: int = Field(
-        2_000_000, description="from this many vectors on, compressed_index is used"
+        1_000_000, description="from this many vectors on, compressed_index is used"
     )
     compressed_index: str = Field(
         "opq", description="the index for the largest kinds: opq, ivfpq (or hnsw, ivf)"
     )
     pq_m: int = Field(64, ge=1, description="PQ codes of ivfpq and opq: bytes per vector")
     rerank_factor: int = Field(
-        4,
+        8,
         ge=1,
         description="ivfpq and opq re-rank rerank_factor × k candidates with the exact vectors",
     )

@@ -1,13 +1,16 @@
 """The original float32 vectors of a compressed index, kept for exact re-ranking.
 
 Saved as a ``.npy`` next to the FAISS file and memory-mapped read-only on load, so the
-vectors stay on disk (in the shared page cache) instead of in each process's memory: a
-re-ranked query touches only its short list of rows. Rows added after loading are kept
-in memory until the next `save`, which writes everything and maps the new file.
+vectors stay on disk (in the shared, evictable page cache) instead of in each process's
+memory: a re-ranked query reads only its short list of rows, and the mapping is advised
+as random access so the kernel does not read ahead around each row. Rows added after
+loading are kept in memory until the next `save`, which writes everything and maps the
+new file.
 """
 
 from __future__ import annotations
 
+import mmap
 from pathlib import Path
 
 import numpy as np
@@ -21,20 +24,23 @@ _COPY_ROWS = 65_536
 class RawVectors:
     """Float32 rows by index position: a memory-mapped base plus rows appended since."""
 
-    def __init__(self, dim: int, base: np.ndarray | None = None) -> None:
+    def __init__(self, dim: int) -> None:
         self.dim = dim
-        self._base = base if base is not None else np.zeros((0, dim), dtype=np.float32)
+        self._base = np.zeros((0, dim), dtype=np.float32)
+        self.mapped = False  # whether the base rows are a memory-mapped file
         self._tail: list[np.ndarray] = []
         self._tail_rows = 0
         self._joined: np.ndarray | None = None  # the tail as one array, built on demand
 
+    @classmethod
+    def open(cls, path: Path, dim: int) -> RawVectors:
+        """The rows saved at `path`, memory-mapped read-only."""
+        raw = cls(dim)
+        raw._base, raw.mapped = map_rows(path, dim), True
+        return raw
+
     def __len__(self) -> int:
         return len(self._base) + self._tail_rows
-
-    @property
-    def mapped(self) -> bool:
-        """Whether the base rows live in a memory-mapped file."""
-        return isinstance(self._base, np.memmap)
 
     def resident_bytes(self) -> int:
         """Bytes held in process memory (a mapped base counts as none)."""
@@ -72,7 +78,7 @@ class RawVectors:
             else:
                 with tmp.open("wb") as handle:
                     np.save(handle, self._base)
-        self._base = open_rows(path, self.dim)
+        self._base, self.mapped = map_rows(path, self.dim), True
         self._tail, self._tail_rows, self._joined = [], 0, None
 
     def _tail_array(self) -> np.ndarray:
@@ -82,12 +88,26 @@ class RawVectors:
         return self._joined
 
 
-def open_rows(path: Path, dim: int) -> np.ndarray:
-    """The rows saved at `path`, memory-mapped read-only; a file of another shape raises."""
-    rows = np.load(path, mmap_mode="r")
-    if rows.ndim != 2 or rows.shape[1] != dim or rows.dtype != np.float32:
-        raise IndexMismatchError(
-            f"原始向量文件「{path}」的形状 {list(rows.shape)} 与索引维度 {dim} 不符，"
-            "请运行 matcher index --rebuild 重建"
-        )
-    return rows
+def map_rows(path: Path, dim: int) -> np.ndarray:
+    """Map the float32 rows of the ``.npy`` at `path` read-only, advised as random access;
+    a file of another shape raises."""
+    with path.open("rb") as handle:
+        version = np.lib.format.read_magic(handle)
+        read_header = {
+            (1, 0): np.lib.format.read_array_header_1_0,
+            (2, 0): np.lib.format.read_array_header_2_0,
+        }.get(version)
+        shape, fortran, dtype = read_header(handle) if read_header else ((), False, None)
+        if len(shape) != 2 or shape[1] != dim or dtype != np.float32 or fortran:
+            raise IndexMismatchError(
+                f"原始向量文件「{path}」的形状 {list(shape)} 与索引维度 {dim} 不符，"
+                "请运行 matcher index --rebuild 重建"
+            )
+        if shape[0] == 0:
+            return np.zeros((0, dim), dtype=np.float32)
+        offset = handle.tell()
+        mapping = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+    if hasattr(mmap, "MADV_RANDOM"):
+        mapping.madvise(mmap.MADV_RANDOM)
+    rows = np.frombuffer(mapping, dtype=np.float32, count=shape[0] * dim, offset=offset)
+    return rows.reshape(shape)

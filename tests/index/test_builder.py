@@ -149,7 +149,7 @@ def test_update_checks_its_arguments_and_picks_up_other_changes(
 
 
 def test_hnsw_kind_updates_with_tombstones(tmp_path: Path, counting_encoder, sentences) -> None:
-    ws = init_workspace(tmp_path / "ws", Settings(exact_index_max=100))
+    ws = init_workspace(tmp_path / "ws", Settings(exact_index_max=100, approximate_index="hnsw"))
     ws.store.upsert("need", [_need(i, t) for i, t in enumerate(sentences[:300])])
     summary = build_indexes(ws, ["need"], progress=False, encoder=counting_encoder)["need"]
     assert summary.index_type == "hnsw"

@@ -156,10 +156,13 @@ def test_choose_index_type_follows_the_size_rule() -> None:
     settings = Settings()
     exact, compressed = settings.exact_index_max, settings.compressed_index_min
     assert choose_index_type(exact, settings) == "flat"
-    assert choose_index_type(exact + 1, settings) == settings.approximate_index == "hnsw"
-    assert choose_index_type(compressed - 1, settings) == "hnsw"
+    assert choose_index_type(exact + 1, settings) == settings.approximate_index == "ivf"
+    assert choose_index_type(compressed - 1, settings) == "ivf"
     assert choose_index_type(compressed, settings) == settings.compressed_index == "opq"
-    custom = Settings(exact_index_max=10, compressed_index_min=100, compressed_index="ivfpq")
+    custom = Settings(
+        exact_index_max=10, approximate_index="hnsw", compressed_index_min=100,
+        compressed_index="ivfpq",
+    )  # fmt: skip
     assert [choose_index_type(n, custom) for n in (10, 11, 99, 100)] == [
         "flat",
         "hnsw",

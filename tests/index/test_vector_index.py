@@ -60,7 +60,7 @@ def test_choose_index_type_by_size() -> None:
     settings = Settings(exact_index_max=100, approximate_index="ivf")
     assert choose_index_type(100, settings) == "flat"
     assert choose_index_type(101, settings) == "ivf"
-    assert VectorIndex.for_size(DIM, 5000, Settings(exact_index_max=100)).index_type == "hnsw"
+    assert VectorIndex.for_size(DIM, 5000, Settings(exact_index_max=100)).index_type == "ivf"
     with pytest.raises(MatcherError, match="近似索引类型"):
         choose_index_type(101, Settings(exact_index_max=100, approximate_index="pq"))
     assert suggested_nlist(100_000) == int(4 * 100_000**0.5)
