@@ -1,5 +1,5 @@
-"""SQLAlchemy tables: one per record kind, plus kind versions, API keys, the audit log,
-docking events, and meeting / financing outcomes with their change history.
+"""SQLAlchemy tables: one per record kind, plus kind versions, API keys, web sessions, the
+audit log, docking events, and meeting / financing outcomes with their change history.
 
 A record row holds the full record as JSON (`data`, the source of truth, validated back
 through the pydantic model on read) and copies of the fields that are filtered or listed
@@ -218,6 +218,23 @@ class ApiKeyRow(Base):
     prefix: Mapped[str] = mapped_column(String(8))
     key_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class WebSessionRow(Base):
+    """A browser session: the cookie holds a random id, stored here only as its SHA-256 hash,
+    with the CSRF token of the session's forms. Ends at `expires_at`, after the idle timeout
+    since `last_seen_at`, at logout (`revoked_at`) or when its key is revoked."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    key_id: Mapped[int] = mapped_column(ForeignKey("api_keys.id"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
