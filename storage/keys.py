@@ -17,7 +17,7 @@ from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
 from matcher.errors import MatcherError
-from storage.models import ApiKeyRow, utc_now
+from storage.models import ApiKeyRow, WebSessionRow, utc_now
 
 ROLES: tuple[str, ...] = ("admin", "organiser", "enterprise", "bank", "university")
 SCOPED_ROLES: tuple[str, ...] = ("enterprise", "bank", "university")
@@ -97,14 +97,22 @@ class ApiKeyRepository:
             return None if row is None else ApiKey.of(row)
 
     def revoke(self, key_id: int) -> bool:
-        """Revoke a key; False when there is no active key with this id."""
+        """Revoke a key and its web sessions; False when there is no active key with this id."""
         statement = (
             update(ApiKeyRow)
             .where(ApiKeyRow.id == key_id, ApiKeyRow.revoked_at.is_(None))
             .values(revoked_at=utc_now())
         )
+        sessions = (
+            update(WebSessionRow)
+            .where(WebSessionRow.key_id == key_id, WebSessionRow.revoked_at.is_(None))
+            .values(revoked_at=utc_now())
+        )
         with self.engine.begin() as connection:
-            return connection.execute(statement).rowcount == 1
+            if connection.execute(statement).rowcount != 1:
+                return False
+            connection.execute(sessions)
+            return True
 
     def list(self) -> list[ApiKey]:
         """Every key, revoked ones included, oldest first."""
