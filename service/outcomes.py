@@ -30,7 +30,7 @@ from matcher.outcomes.followup_xlsx import (
     write_followup_template,
 )
 from matcher.outcomes.funnel import known_filters
-from matcher.outcomes.model import FinanceOutcome, MeetingOutcome
+from matcher.outcomes.model import FinanceOutcome, MeetingOutcome, meeting_event_id
 from matcher.outcomes.overdue import FollowUp, overdue
 from matcher.outcomes.report import (
     Report,
@@ -246,8 +246,7 @@ def _only_this_event(sheet: FollowupSheet, event_id: str) -> FollowupSheet:
     """The sheet with a problem for each row that names another event's meeting."""
     problems = list(sheet.problems)
     for (outcome_id, _), row in zip(sheet.updates, sheet.rows, strict=True):
-        other = outcome_id.rsplit("|", 2)[0]
-        if other != event_id:
+        if meeting_event_id(outcome_id) != event_id:
             reason = f"结果编号「{outcome_id}」不属于活动「{event_id}」，请上传本活动的跟踪表"
             problems.append(Problem(sheet.source, row, ID_COLUMN, reason))
     return replace(sheet, problems=problems)

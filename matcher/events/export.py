@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import html
+import re
 from collections import defaultdict
 from datetime import datetime
 from pathlib import Path
@@ -14,6 +15,7 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from matcher.atomic import atomic_path, write_text_atomic
+from matcher.cells import append_row, csv_row
 from matcher.events.model import (
     EVENT_KIND_LABELS,
     PARTICIPANT_KIND_LABELS,
@@ -88,11 +90,11 @@ def card_rows(plan: EventPlan) -> list[list[str]]:
 
 
 def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> None:
-    """UTF-8 with BOM, so that Excel opens the Chinese text correctly."""
+    """UTF-8 with BOM, so that Excel opens the Chinese text correctly; no cell is a formula."""
     with atomic_path(path) as tmp, tmp.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(header)
-        writer.writerows(rows)
+        writer.writerow(csv_row(header))
+        writer.writerows(csv_row(row) for row in rows)
 
 
 def table_grid(plan: EventPlan) -> list[list[str]]:
@@ -106,21 +108,21 @@ def table_grid(plan: EventPlan) -> list[list[str]]:
 
 
 def write_xlsx(plan: EventPlan, path: Path) -> None:
-    """Sheets 配对清单, 桌位图 and 席卡."""
+    """Sheets 配对清单, 桌位图 and 席卡 (names and reasons as text cells, never formulas)."""
     book = Workbook()
     sheet = book.active
     sheet.title = "配对清单"
     sheet.append(PAIRING_HEADER)
     for row in pairing_rows(plan):
-        sheet.append(row)
+        append_row(sheet, row)
     tables = book.create_sheet("桌位图")
     tables.append(["时段"] + [f"{t}号桌" for t in range(1, plan.event.tables + 1)])
     for row in table_grid(plan):
-        tables.append(row)
+        append_row(tables, row)
     cards = book.create_sheet("席卡")
     cards.append(CARD_HEADER)
     for row in card_rows(plan):
-        cards.append(row)
+        append_row(cards, row)
     with atomic_path(path) as tmp:
         book.save(tmp)
 
@@ -193,8 +195,18 @@ def table_plan_html(plan: EventPlan) -> str:
     return _page(f"{plan.event.name} 桌位图", body)
 
 
+_ICS_BREAKS = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+_ICS_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+
+
 def _ics_text(value: str) -> str:
-    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+    """An RFC 5545 TEXT value: \\ ; , escaped, every line break (CR, LF, CRLF, NEL, U+2028/9)
+    written as the escape `\\n`, other control characters dropped, so user text can never
+    end the line and start a property of its own."""
+    value = _ICS_BREAKS.sub("\n", value)
+    value = _ICS_CONTROLS.sub("", value)
+    value = value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    return value.replace("\n", "\\n")
 
 
 def _fold(line: str) -> str:
@@ -239,7 +251,7 @@ def agenda_ics(plan: EventPlan, participant_id: str) -> str:
         end = datetime.combine(plan.event.date, slot.end)
         lines += [
             "BEGIN:VEVENT",
-            f"UID:{plan.event.id}-{m.a}-{m.b}@matcher".replace(" ", ""),
+            f"UID:{_ics_text(f'{plan.event.id}-{m.a}-{m.b}@matcher'.replace(' ', ''))}",
             f"DTSTAMP:{stamp}",
             f"DTSTART;TZID=Asia/Shanghai:{start:%Y%m%dT%H%M%S}",
             f"DTEND;TZID=Asia/Shanghai:{end:%Y%m%dT%H%M%S}",

@@ -32,6 +32,7 @@ FIELD_LABELS = {
     "first_loan": "首贷",
     "event_id": "活动",
     "version": "版本",
+    "correction": "更正",
 }
 _CHOICES = {"attendance": ATTENDANCE_LABELS, "stage": STAGE_LABELS, "status": FINANCE_STATUS_LABELS}
 _TRUE = {"是", "true", "yes", "y", "1", "首贷"}

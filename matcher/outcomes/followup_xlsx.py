@@ -5,7 +5,10 @@ Import checks every row first (unknown 结果编号, bad labels, negative amount
 applies nothing when any row is bad. A blank cell leaves that field as it is. The 版本 column
 holds each outcome's version at export (0: nothing recorded yet); a row whose outcome has
 been changed since is refused (「第 N 行：……已被他人修改」), so a sheet filled in from an old
-download never overwrites newer results. A sheet without the column is not checked.
+download never overwrites newer results. A sheet without the column is not checked. The
+outcome rules hold as everywhere (`matcher.outcomes.rules`): a move back through the funnel
+(签约 → 意向) needs 是 in the 更正 column. Names and notes are written as text cells, never
+formulas (`matcher.cells`).
 """
 
 from __future__ import annotations
@@ -22,9 +25,10 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from matcher.atomic import atomic_path
+from matcher.cells import append_row, csv_plain
 from matcher.events.model import EventPlan, Meeting
 from matcher.ingest.problems import WHOLE_ROW, Problem, file_error
-from matcher.ingest.readers import open_table
+from matcher.ingest.readers import file_format, open_table
 from matcher.outcomes.fields import label
 from matcher.outcomes.model import (
     ATTENDANCE_LABELS,
@@ -32,6 +36,7 @@ from matcher.outcomes.model import (
     MeetingOutcome,
     meeting_outcome_id,
 )
+from matcher.outcomes.rules import CORRECTION
 from matcher.outcomes.store import (
     OutcomeError,
     Recorded,
@@ -43,11 +48,12 @@ from matcher.workspace import Workspace
 EDITABLE = ("attendance", "stage", "signed_amount", "notes", "next_follow_up")
 ID_COLUMN = label("id")
 VERSION_COLUMN = label("version")
+CORRECTION_COLUMN = label(CORRECTION)
 FOLLOWUP_HEADER = [
-    "活动", "需求方", "供给方", "时段", "桌号", *(label(f) for f in EDITABLE), ID_COLUMN,
-    VERSION_COLUMN,
+    "活动", "需求方", "供给方", "时段", "桌号", *(label(f) for f in EDITABLE), CORRECTION_COLUMN,
+    ID_COLUMN, VERSION_COLUMN,
 ]  # fmt: skip
-_WIDTHS = [22, 26, 26, 13, 6, 10, 10, 15, 30, 14, 36, 6]
+_WIDTHS = [22, 26, 26, 13, 6, 10, 10, 15, 30, 14, 6, 36, 6]
 
 
 def _ordered(plan: EventPlan) -> list[Meeting]:
@@ -85,13 +91,12 @@ def write_followup_template(
         where = [plan.event.name, names.get(m.a, m.a), names.get(m.b, m.b), slot, m.table]
         outcome = outcomes.get(outcome_id)
         version = outcome.version if outcome else 0
-        sheet.append([*where, *_cells(outcome), outcome_id, version])
+        append_row(sheet, [*where, *_cells(outcome), "", outcome_id, version])
     last = len(meetings) + 1
-    for column, labels in (("F", ATTENDANCE_LABELS), ("G", STAGE_LABELS)):
-        choice = DataValidation(
-            type="list", formula1=f'"{",".join(labels.values())}"', allow_blank=True
-        )
-        choice.error = f"请从列表中选择：{'、'.join(labels.values())}"
+    choices = (("F", ATTENDANCE_LABELS.values()), ("G", STAGE_LABELS.values()), ("K", ("是", "否")))
+    for column, labels in choices:
+        choice = DataValidation(type="list", formula1=f'"{",".join(labels)}"', allow_blank=True)
+        choice.error = f"请从列表中选择：{'、'.join(labels)}"
         sheet.add_data_validation(choice)
         choice.add(f"{column}2:{column}{max(last, 2)}")
     for row in sheet.iter_rows(min_row=2, min_col=10, max_col=10):
@@ -142,6 +147,7 @@ def read_followup(path: Path) -> FollowupSheet:
     numbers: list[int] = []
     versions: list[int | None] = []
     seen: dict[str, int] = {}
+    plain = file_format(path) == "csv"  # a CSV keeps the apostrophe that guards risky text
     with open_table(path) as table:
         if ID_COLUMN not in (table.columns or []):
             reason = f"缺少「{ID_COLUMN}」列，请使用 matcher outcome template 导出的跟踪表"
@@ -150,11 +156,12 @@ def read_followup(path: Path) -> FollowupSheet:
             if row.error:
                 problems.append(Problem(source, row.number, WHOLE_ROW, row.error))
                 continue
-            outcome_id = str(row.values.get(ID_COLUMN) or "").strip()
+            values = {k: csv_plain(v) for k, v in row.values.items()} if plain else row.values
+            outcome_id = str(values.get(ID_COLUMN) or "").strip()
             changes = {
-                field: row.values[label(field)]
-                for field in EDITABLE
-                if _filled(row.values.get(label(field)))
+                field: values[label(field)]
+                for field in (*EDITABLE, CORRECTION)
+                if _filled(values.get(label(field)))
             }
             if not outcome_id:
                 if changes:
@@ -168,7 +175,7 @@ def read_followup(path: Path) -> FollowupSheet:
             if not changes:
                 continue
             try:
-                version = _version(row.values.get(VERSION_COLUMN))
+                version = _version(values.get(VERSION_COLUMN))
             except ValueError as error:
                 problems.append(Problem(source, row.number, VERSION_COLUMN, str(error)))
                 continue

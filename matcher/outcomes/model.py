@@ -21,12 +21,19 @@ STAGE_LABELS = {"none": "无进展", "intent": "意向", "negotiating": "洽谈�
 FINANCE_STATUS_LABELS = {"recommended": "已推荐", "applied": "已申请", "approved": "已获批",
                          "declined": "未获批"}  # fmt: skip
 STAGE_ORDER = ("none", "intent", "negotiating", "signed")
+NOT_HELD = ("no_show", "cancelled")
 FINANCE_STATUS_RANK = {"recommended": 0, "applied": 1, "approved": 2, "declined": 2}
 
 
 def meeting_outcome_id(event_id: str, a: str, b: str) -> str:
     """Stable id of a meeting's outcome (the pair in the plan's order: demand, supply)."""
     return f"{event_id}|{a}|{b}"
+
+
+def meeting_event_id(outcome_id: str) -> str:
+    """The event of a meeting outcome id: event ids never hold `|`, so it ends at the first
+    one (participant ids, which are university and bank names, may hold `|`)."""
+    return outcome_id.split("|", 1)[0]
 
 
 def finance_outcome_id(enterprise_id: str, product_id: str) -> str:

@@ -22,6 +22,7 @@ from openpyxl.styles import Font
 from pydantic import BaseModel
 
 from matcher.atomic import atomic_path, write_text_atomic
+from matcher.cells import append_row
 from matcher.events.model import EventPlan
 from matcher.events.store import list_plans, load_plan
 from matcher.outcomes.funnel import (
@@ -231,15 +232,16 @@ def _finance_row(line: FinanceLine) -> list[object]:
 
 
 def write_report_xlsx(report: Report, path: Path, chart: Path | None = None) -> None:
-    """Sheets 漏斗 (with the chart when given), 活动明细 and 融资."""
+    """Sheets 漏斗 (with the chart when given), 活动明细 and 融资; names, notes and the summary
+    are text cells, never formulas."""
     book = Workbook()
     sheet = book.active
     sheet.title = "漏斗"
     sheet.append(["指标", "数值"])
     for name, value in report.funnel.rows():
-        sheet.append([name, value])
+        append_row(sheet, [name, value])
     sheet.append([])
-    sheet.append(["小结", report.funnel.summary])
+    append_row(sheet, ["小结", report.funnel.summary])
     sheet.column_dimensions["A"].width = 22
     sheet.column_dimensions["B"].width = 14
     if chart is not None:
@@ -251,7 +253,7 @@ def write_report_xlsx(report: Report, path: Path, chart: Path | None = None) -> 
         part = book.create_sheet(title)
         part.append(header)
         for row in rows:
-            part.append(row)
+            append_row(part, row)
     for part in book.worksheets:
         for cell in part[1]:
             cell.font = Font(bold=True)

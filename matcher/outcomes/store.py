@@ -27,16 +27,22 @@ from matcher.errors import CONFLICT_MESSAGE, IngestError, MatcherError, VersionC
 from matcher.events.model import EventPlan, Meeting
 from matcher.events.store import load_plan
 from matcher.ingest.problems import Problem
-from matcher.outcomes.fields import FINANCE_FIELDS, MEETING_FIELDS, label, parse_field, stored
+from matcher.outcomes.fields import (
+    FINANCE_FIELDS,
+    MEETING_FIELDS,
+    label,
+    parse_bool,
+    parse_field,
+    stored,
+)
 from matcher.outcomes.model import (
-    FINANCE_STATUS_RANK,
-    STAGE_ORDER,
     Change,
     FinanceOutcome,
     MeetingOutcome,
     finance_outcome_id,
     meeting_outcome_id,
 )
+from matcher.outcomes.rules import CORRECTION, is_backward, rule_problems
 from matcher.store import RecordStore
 from matcher.workspace import Workspace
 
@@ -153,18 +159,36 @@ def _key_parts(key: str | Mapping[str, str], names: tuple[str, ...]) -> list[str
     return parts
 
 
+def _meeting_id_parts(key: str) -> list[list[str]]:
+    """The readings of `event|a|b` as [event, a, b]: the event ends at the first `|` (event
+    ids never hold one), and a participant id may hold `|` (a university or bank name), so
+    every split of the rest is a reading, tried in order."""
+    event_id, _, pair = key.strip().partition("|")
+    readings = [
+        [event_id, pair[:i], pair[i + 1 :]]
+        for i, char in enumerate(pair)
+        if char == "|" and 0 < i < len(pair) - 1
+    ]
+    if not event_id or not readings:
+        raise ValueError(f"结果编号「{key}」格式不对，应为 活动|需求方|供给方")
+    return readings
+
+
 def resolve_meeting(
     lookup: Lookup, current: Mapping[str, MeetingOutcome], key: MeetingKey
 ) -> MeetingOutcome:
     """The current outcome of a meeting (either order of a and b), or a new one when the
     meeting is in its event's plan; ValueError (Chinese) otherwise."""
-    event_id, a, b = _key_parts(key, ("event_id", "a", "b"))
-    for first, second in ((a, b), (b, a)):
-        existing = current.get(meeting_outcome_id(event_id, first, second))
-        if existing is not None:
-            return existing
-    meeting = lookup.meeting(event_id, a, b)
-    if meeting is None:
+    pairs = [_key_parts(key, ("event_id", "a", "b"))] if isinstance(key, Mapping) else None
+    for event_id, a, b in pairs or _meeting_id_parts(str(key)):
+        for first, second in ((a, b), (b, a)):
+            existing = current.get(meeting_outcome_id(event_id, first, second))
+            if existing is not None:
+                return existing
+        meeting = lookup.meeting(event_id, a, b)
+        if meeting is not None:
+            break
+    else:
         raise ValueError(f"活动「{event_id}」没有 {a} 与 {b} 的会谈")
     outcome_id = meeting_outcome_id(event_id, meeting.a, meeting.b)
     return MeetingOutcome(id=outcome_id, event_id=event_id, a=meeting.a, b=meeting.b)
@@ -195,21 +219,12 @@ def _unknown_event(lookup: Lookup, log: list[Change]) -> list[tuple[str, str]]:
     return []
 
 
-def _is_correction(field: str, old: Any, new: Any) -> bool:
-    """A move against the funnel: a lower stage, or a financing status back or sideways."""
-    if field == "stage":
-        return STAGE_ORDER.index(new) < STAGE_ORDER.index(old)
-    if field == "status":
-        return FINANCE_STATUS_RANK[new] < FINANCE_STATUS_RANK[old] or (
-            FINANCE_STATUS_RANK[new] == FINANCE_STATUS_RANK[old] and new != old
-        )
-    return False
-
-
 def apply_changes(
     outcome: Outcome, changes: Mapping[str, Any], who: str, at: datetime
 ) -> tuple[Outcome, list[Change], list[tuple[str, str]]]:
-    """Validate `changes` (codes or Chinese labels) against `outcome`; pure.
+    """Validate `changes` (codes or Chinese labels) against `outcome` and the outcome rules
+    (`matcher.outcomes.rules`); pure. `changes` may carry `correction` (true: a marked
+    correction, which may move back through the funnel; every change is recorded as one).
 
     Returns the updated outcome, one `Change` per field whose value changed, and the problems
     as (field, reason); with problems the outcome is returned unchanged.
@@ -217,6 +232,12 @@ def apply_changes(
     editable = MEETING_FIELDS if isinstance(outcome, MeetingOutcome) else FINANCE_FIELDS
     problems: list[tuple[str, str]] = []
     parsed: dict[str, Any] = {}
+    changes = dict(changes)
+    try:
+        correction = parse_bool(changes.pop(CORRECTION, False))
+    except ValueError as error:
+        problems.append((CORRECTION, str(error)))
+        correction = False
     for field, raw in changes.items():
         if field not in editable:
             allowed = "、".join(f"{f}（{label(f)}）" for f in editable)
@@ -231,6 +252,8 @@ def apply_changes(
             updated = type(outcome).model_validate({**outcome.model_dump(), **parsed})
         except ValidationError as error:
             problems += [(str(e["loc"][0]), f"取值不合法（{e['msg']}）") for e in error.errors()]
+        else:
+            problems += rule_problems(outcome, updated, parsed, correction)
     if problems:
         return outcome, [], problems
     log = [
@@ -241,7 +264,8 @@ def apply_changes(
             field=field,
             old=stored(getattr(outcome, field)),
             new=stored(getattr(updated, field)),
-            correction=_is_correction(field, getattr(outcome, field), getattr(updated, field)),
+            correction=correction
+            or is_backward(field, getattr(outcome, field), getattr(updated, field)),
         )
         for field in editable
         if field in parsed and getattr(outcome, field) != getattr(updated, field)
@@ -309,8 +333,9 @@ def check_updates(
     `current` maps outcome ids to the outcomes as they are (it only needs `get`, `in`, `[]`)
     and receives every updated outcome, so a later update sees an earlier one. `expected[i]`
     (None: not checked) is the version update i was based on; an update that changes nothing
-    is never stale. Problems name `source` and the row (`rows[i]`, or the 1-based position);
-    any problem raises OutcomeError.
+    is never stale, and a stale one is reported as such even when it also breaks a rule.
+    Problems name `source` and the row (`rows[i]`, or the 1-based position); any problem
+    raises OutcomeError.
     """
     who = who.strip()
     if not who:
@@ -327,7 +352,7 @@ def check_updates(
             problems.append(Problem(source, number, label("id"), str(error)))
             continue
         updated, log, bad = apply_changes(outcome, changes, who, at)
-        if log and version is not None and version != outcome.version:
+        if (log or bad) and version is not None and version != outcome.version:
             stored = outcome.version or None  # 0: not recorded (any more)
             conflicts.append(VersionConflict(outcome_label(outcome), stored, version))
             problems.append(Problem(source, number, label("version"), conflicts[-1].reason))

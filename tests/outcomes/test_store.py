@@ -55,9 +55,15 @@ def test_one_entry_per_changed_field_and_none_for_unchanged(ws):
     assert history(ws, KEY)[-2].new == "120"
 
 
-def test_a_move_back_down_the_funnel_is_kept_as_a_correction(ws):
+def test_a_move_back_down_the_funnel_is_refused_unless_marked_as_a_correction(ws):
     record_meeting_outcome(ws, KEY, {"stage": "signed"}, "张三", T1)
-    outcome = record_meeting_outcome(ws, KEY, {"stage": "intent"}, "张三", T2)
+    with pytest.raises(OutcomeError) as caught:
+        record_meeting_outcome(ws, KEY, {"stage": "intent"}, "张三", T2)
+    assert [(p.field, p.reason) for p in caught.value.problems] == [
+        ("进展阶段", "进展阶段不能从「签约」改回「意向」：如确为更正，请标明「更正」后再保存")
+    ]
+    assert load_meeting_outcomes(ws)[KEY].stage == "signed"
+    outcome = record_meeting_outcome(ws, KEY, {"stage": "intent", "correction": "是"}, "张三", T2)
     assert outcome.stage == "intent"
     assert [c.correction for c in history(ws, KEY)] == [False, True]
 
@@ -119,8 +125,19 @@ def test_finance_outcomes_and_their_checks(ws):
         ("status", "recommended", "applied"), ("event_id", None, "EV2"),
         ("status", "applied", "approved"), ("amount", None, "300"), ("first_loan", "false", "true"),
     ]  # fmt: skip
-    declined = record_finance_outcome(ws, "E1|F1", {"status": "declined"}, "王五", T2)
-    assert declined.status == "declined" and history(ws, "E1|F1")[-1].correction
+    for changes, reason in [
+        ({"status": "declined", "amount": None}, "不能从「已获批」改回「未获批」"),
+        ({"status": "declined", "correction": True}, "不能填写获批金额"),
+    ]:
+        with pytest.raises(OutcomeError, match=reason):
+            record_finance_outcome(ws, "E1|F1", changes, "王五", T2)
+    declined = record_finance_outcome(
+        ws, "E1|F1", {"status": "declined", "amount": None, "correction": True}, "王五", T2
+    )
+    assert declined.status == "declined" and declined.amount is None
+    assert [(c.field, c.correction) for c in history(ws, "E1|F1")[-2:]] == [
+        ("status", True), ("amount", True),
+    ]  # fmt: skip
     for key, changes, reason in [
         ("E1|F9", {"status": "applied"}, "F9"),
         ("E9|F1", {"status": "applied"}, "E9"),

@@ -16,9 +16,11 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from matcher.outcomes.fields import stored
+from matcher.outcomes.followup_xlsx import FOLLOWUP_HEADER, ID_COLUMN
 from tests.outcomes.world import BNS, UPC, UQD, finance_outcomes, meeting_outcomes, plans
 
 EVX = "EVX"
+ID_AT = FOLLOWUP_HEADER.index(ID_COLUMN)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -227,7 +229,7 @@ def test_followup_sheet_round_trip_through_the_api(hand_built):
     sheet = service.request("organiser", "GET", f"/api/events/{EVX}/followup.xlsx")
     assert sheet.status_code == 200 and sheet.headers["content-type"] == XLSX
     book = load_workbook(io.BytesIO(sheet.content))
-    rows = {row[10].value: row for row in book.active.iter_rows(min_row=2)}
+    rows = {row[ID_AT].value: row for row in book.active.iter_rows(min_row=2)}
     assert set(rows) == {f"{EVX}|E1|{UPC}", f"{EVX}|E4|{UQD}", f"{EVX}|E3|E4"}
     target = rows[f"{EVX}|E3|E4"]
     target[5].value, target[6].value, target[7].value = "已举行", "签约", "88万"
@@ -240,7 +242,8 @@ def test_followup_sheet_round_trip_through_the_api(hand_built):
     ]  # fmt: skip
     again = service.request("organiser", "GET", f"/api/events/{EVX}/followup.xlsx")
     filled = {
-        r[10].value: r for r in load_workbook(io.BytesIO(again.content)).active.iter_rows(min_row=2)
+        r[ID_AT].value: r
+        for r in load_workbook(io.BytesIO(again.content)).active.iter_rows(min_row=2)
     }
     assert (filled[f"{EVX}|E3|E4"][6].value, filled[f"{EVX}|E3|E4"][7].value) == ("签约", 88)
     assert _upload(service, EVX, load_workbook(io.BytesIO(again.content))).json()["updated"] == 0

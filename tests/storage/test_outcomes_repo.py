@@ -108,8 +108,13 @@ def test_finance_outcomes_need_known_records_and_event_and_keep_corrections(outc
     key = {"enterprise_id": "E1", "product_id": "F1"}
     outcomes.record_finance([(key, {"status": "approved", "amount": 300, "event_id": "EV2"})],
                             "王五", T1)  # fmt: skip
-    [back] = outcomes.record_finance([(key, {"status": "applied"})], "王五", T2)
-    assert [c.correction for c in back.changes] == [True]
+    with pytest.raises(OutcomeError, match="不能从「已获批」改回「已申请」"):
+        outcomes.record_finance([(key, {"status": "applied", "amount": None})], "王五", T2)
+    with pytest.raises(OutcomeError, match="不能填写获批金额"):
+        outcomes.record_finance([(key, {"status": "applied", "correction": True})], "王五", T2)
+    changes = {"status": "applied", "amount": None, "correction": True}
+    [back] = outcomes.record_finance([(key, changes)], "王五", T2)
+    assert [(c.field, c.correction) for c in back.changes] == [("status", True), ("amount", True)]
     assert outcomes.finance_outcomes(product_ids=["F1"])["E1|F1"].event_id == "EV2"
     assert outcomes.finance_outcomes(enterprise_id="E2") == {}
     assert [c.field for c in outcomes.history("E1|F1")] == [
@@ -117,6 +122,7 @@ def test_finance_outcomes_need_known_records_and_event_and_keep_corrections(outc
         "amount",
         "event_id",
         "status",
+        "amount",
     ]
 
 

@@ -152,12 +152,12 @@ def test_follow_up_upload_shows_row_errors_and_applies_nothing(site):
     problems = re.findall(r'<td data-label="字段">(.*?)</td>', refused.text)
     assert problems == ["到场情况", "签约金额（万元）"]
     assert site.state.outcomes.meeting_outcomes("EV3") == {}
-    book.active["F2"], book.active["H2"] = "已举行", "35"
+    book.active["F2"], book.active["G2"], book.active["H2"] = "已举行", "签约", "35"
     data = io.BytesIO()
     book.save(data)
     files = {"file": ("回访.xlsx", data.getvalue(), XLSX)}
     done = post(site, "organiser", "/events/EV3/followup", files=files, headers=HTMX)
-    assert done.status_code == 200 and "更新 1 场会谈的结果，共 2 项变更" in done.text
+    assert done.status_code == 200 and "更新 1 场会谈的结果，共 3 项变更" in done.text
     assert site.state.outcomes.meeting_outcomes("EV3")[f"EV3|E3|{UQD}"].signed_amount == 35
 
 
