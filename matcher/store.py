@@ -6,20 +6,42 @@ it read (`expected`, id → version): when any of them moved on, it raises `Vers
 and writes nothing (compare-and-set; expecting 0 means "create, never replace"); without
 them the last writer wins. The SQL backend (SQLite / PostgreSQL) lives in the `storage`
 package and follows the same protocol.
+
+Writes to several kinds that belong together (a folder import) go through `upsert_many`
+(all or nothing) or a `Staging` (records set aside chunk by chunk, invisible to reads, then
+published all at once): a crash leaves the old records or the new, never half of them. On
+SQL both are one transaction; the JSONL files cannot be replaced together, so a publish
+first names its staged records in `records/.publishing.json`, then appends them kind by
+kind; any later open, read or write of the store that finds the note finishes the publish
+first (the appends are upserts, so finishing twice changes nothing).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
-from collections.abc import Iterable, Iterator, Mapping
+import shutil
+import threading
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
 from matcher.atomic import atomic_path, folder_lock, write_text_atomic
+from matcher.crash import crash_point
 from matcher.errors import NotFoundError, VersionConflict
+from matcher.jsonl_staging import (
+    STAGE_DIR,
+    JsonlStaging,
+    batched,
+    line_id,
+    record_line,
+    stage_folder,
+    staged_records,
+)
 from matcher.types import KIND_LABELS, MODELS, RECORD_KINDS, Record
 
 
@@ -99,6 +121,49 @@ class RecordStore(Protocol):
         """(id, embedded text) of every record of `kind`, in `iter_records` order."""
         ...
 
+    def upsert_many(
+        self, writes: Sequence[tuple[str, Sequence[Record]]], within: Within | None = None
+    ) -> list[UpsertSummary]:
+        """Upsert (kind, records) in order, all or nothing; `within(summaries)` runs before
+        the writes are final (SQL: in their transaction, so what it writes commits with them)."""
+        ...
+
+    def staging(self, batch: str) -> Staging:
+        """The staging area of `batch` (created on first use, kept across processes)."""
+        ...
+
+
+Within = Callable[[list["UpsertSummary"]], None]
+
+
+class Staging(Protocol):
+    """Records set aside for one import (`batch`): durable, so a killed import resumes from
+    them, and invisible to every read until `publish` makes all of them visible at once."""
+
+    def add(self, part: int, kind: str, records: Sequence[Record]) -> None:
+        """Set `records` aside as part `part` (of `kind`); a later record of an id wins."""
+        ...
+
+    def count(self, part: int) -> int:
+        """How many records were set aside in `part` (never fewer than after the last
+        `add` that returned)."""
+        ...
+
+    def existing_ids(self, kind: str, ids: Iterable[str]) -> set[str]:
+        """The ids of `ids` that are stored or staged (the citations of an import)."""
+        ...
+
+    def drop(self, part: int | None = None) -> None:
+        """Forget one part, or (None) the whole batch."""
+        ...
+
+    def publish(
+        self, parts: Sequence[tuple[int, str]], within: Within | None = None
+    ) -> list[UpsertSummary]:
+        """Upsert the staged `parts` (part, kind) in order, all or nothing, and drop the batch;
+        one summary per part. `within` as for `RecordStore.upsert_many`."""
+        ...
+
 
 def records_fingerprint(records: dict[str, Record]) -> str:
     """A hash over (id, hash of embedded text) of every record, in id order."""
@@ -137,22 +202,8 @@ def count_changes(
     return UpsertSummary(added, updated, unchanged), changed
 
 
-_FAST_ID = b'{"id": "'
 COMPACT_MIN_DEAD = 10_000  # superseded lines tolerated before a compaction is considered
-
-
-def _line_id(line: bytes) -> str:
-    """The id of one stored line, without parsing the rest of it when it starts as we write."""
-    if line.startswith(_FAST_ID):
-        end = line.find(b'"', len(_FAST_ID))
-        raw = line[len(_FAST_ID) : end]
-        if end > 0 and b"\\" not in raw:
-            return raw.decode("utf-8")
-    return str(json.loads(line)["id"])
-
-
-def _line(record: Record) -> bytes:
-    return (json.dumps(record.model_dump(mode="json"), ensure_ascii=False) + "\n").encode()
+APPLY_CHUNK = 5000  # staged records upserted at a time while publishing
 
 
 @dataclass
@@ -184,18 +235,72 @@ class JsonlRecordStore:
     by the next write. Reads are cached until the file changes on disk; writes take the
     folder's lock and re-read, so several stores (processes) over one folder lose no update.
     `load` parses every record; `count`, `existing_ids`, `get_many` and the iterators keep
-    only an id → offset index in memory."""
+    only an id → offset index in memory. A publish of staged records that a crash cut short
+    (`records/.publishing.json`) is finished by the next read or write of any kind."""
 
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
         self._index_cache: dict[str, _Index] = {}
         self._cache: dict[str, _Loaded] = {}
+        self._local = threading.local()  # .locked: this thread holds the folder's lock
+
+    @property
+    def records_dir(self) -> Path:
+        return self.root / "records"
+
+    @property
+    def publishing_path(self) -> Path:
+        """Present while staged records are being published (names the batch and parts)."""
+        return self.records_dir / ".publishing.json"
 
     def path(self, kind: str) -> Path:
-        return self.root / "records" / f"{kind}.jsonl"
+        return self.records_dir / f"{kind}.jsonl"
 
     def versions_path(self, kind: str) -> Path:
-        return self.root / "records" / f"{kind}.versions.json"
+        return self.records_dir / f"{kind}.versions.json"
+
+    def recover(self) -> None:
+        """Finish a publish a crash cut short and remove the staging left by `upsert_many`
+        calls that died before publishing (streamed imports' stages are kept: they resume)."""
+        with self._locked():
+            stages = self.records_dir / STAGE_DIR
+            for folder in stages.glob("unit-*") if stages.is_dir() else ():
+                shutil.rmtree(folder, ignore_errors=True)
+
+    def staging(self, batch: str) -> JsonlStaging:
+        """The staging area of `batch` under `records/.stage/`."""
+        return JsonlStaging(self, batch)
+
+    def upsert_many(
+        self, writes: Sequence[tuple[str, Sequence[Record]]], within: Within | None = None
+    ) -> list[UpsertSummary]:
+        """Upsert (kind, records) in order, all or nothing: several kinds are staged first,
+        then published (see the module's docstring); `within(summaries)` runs once the
+        records are in place, before the publish is final."""
+        with self._locked():
+            if len(writes) == 1:
+                kind, records = writes[0]
+                summaries = [self._upsert_locked(kind, list(records), None)]
+                if within is not None:
+                    within(summaries)
+                return summaries
+            batch = f"unit-{uuid.uuid4().hex}"
+            staging = JsonlStaging(self, batch)
+            try:
+                for part, (kind, records) in enumerate(writes):
+                    staging.add(part, kind, list(records))
+            except BaseException:
+                staging.drop()
+                raise
+            parts = [(part, kind) for part, (kind, _) in enumerate(writes)]
+            return self._publish_locked(batch, parts, within)
+
+    def publish_staged(
+        self, batch: str, parts: Sequence[tuple[int, str]], within: Within | None = None
+    ) -> list[UpsertSummary]:
+        """Publish the staged `parts` of `batch` (see `Staging.publish`)."""
+        with self._locked():
+            return self._publish_locked(batch, parts, within)
 
     def load(self, kind: str) -> dict[str, Record]:
         """All records of `kind`, by id, in insertion order."""
@@ -227,24 +332,14 @@ class JsonlRecordStore:
         self, kind: str, records: Iterable[Record], expected: Mapping[str, int] | None = None
     ) -> UpsertSummary:
         """Insert or replace records by id; only changed records are appended."""
-        batch = list(records)
-        with folder_lock(self.path(kind).parent):
-            index = self._index(kind)
-            check_versions(kind, expected or {}, index.versions)
-            current = self._read(kind, index, [record.id for record in batch])
-            summary, changed = count_changes(current, batch)
-            if changed:
-                latest = {record.id: record for record in changed}
-                self._append(kind, index, latest)
-                if index.dead > max(COMPACT_MIN_DEAD, len(index.offsets)):
-                    self._rewrite(kind, index, set())
-        return summary
+        with self._locked():
+            return self._upsert_locked(kind, list(records), expected)
 
     def delete(
         self, kind: str, ids: Iterable[str], expected: Mapping[str, int] | None = None
     ) -> int:
         """Delete records by id (the file is rewritten atomically); how many existed."""
-        with folder_lock(self.path(kind).parent):
+        with self._locked():
             index = self._index(kind)
             check_versions(kind, expected or {}, index.versions)
             gone = {i for i in ids if i in index.offsets}
@@ -297,10 +392,78 @@ class JsonlRecordStore:
             return (0, 0, 0)
         return (stat.st_ino, stat.st_size, stat.st_mtime_ns)
 
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        """The folder's lock, with any publish a crash cut short finished first."""
+        with folder_lock(self.records_dir):
+            self._local.locked = True
+            try:
+                self._finish_publish()
+                yield
+            finally:
+                self._local.locked = False
+
+    def _finish_publish(self) -> None:
+        """Apply the publish `records/.publishing.json` names (the lock is held)."""
+        try:
+            note = json.loads(self.publishing_path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return
+        self._apply(note["batch"], [(part, kind) for part, kind in note["parts"]])
+        shutil.rmtree(stage_folder(self.records_dir, note["batch"]), ignore_errors=True)
+        self.publishing_path.unlink()
+
+    def _publish_locked(
+        self, batch: str, parts: Sequence[tuple[int, str]], within: Within | None
+    ) -> list[UpsertSummary]:
+        """Name the batch in the publishing note, apply it, then drop the note and the stage."""
+        note = {"batch": batch, "parts": [[part, kind] for part, kind in parts]}
+        write_text_atomic(self.publishing_path, json.dumps(note, ensure_ascii=False))
+        summaries = self._apply(batch, parts)
+        if within is not None:
+            within(summaries)
+        crash_point("store.commit")
+        shutil.rmtree(stage_folder(self.records_dir, batch), ignore_errors=True)
+        self.publishing_path.unlink()
+        return summaries
+
+    def _apply(self, batch: str, parts: Sequence[tuple[int, str]]) -> list[UpsertSummary]:
+        """Upsert every staged part in order, a chunk at a time (the lock is held)."""
+        folder = stage_folder(self.records_dir, batch)
+        summaries = []
+        for part, kind in parts:
+            added = updated = unchanged = 0
+            for chunk in batched(staged_records(folder, part, kind), APPLY_CHUNK):
+                summary = self._upsert_locked(kind, chunk, None)
+                added += summary.added
+                updated += summary.updated
+                unchanged += summary.unchanged
+            summaries.append(UpsertSummary(added, updated, unchanged))
+            crash_point("store.publish")
+        return summaries
+
+    def _upsert_locked(
+        self, kind: str, batch: list[Record], expected: Mapping[str, int] | None
+    ) -> UpsertSummary:
+        index = self._index(kind)
+        check_versions(kind, expected or {}, index.versions)
+        current = self._read(kind, index, [record.id for record in batch])
+        summary, changed = count_changes(current, batch)
+        if changed:
+            latest = {record.id: record for record in changed}
+            self._append(kind, index, latest)
+            if index.dead > max(COMPACT_MIN_DEAD, len(index.offsets)):
+                self._rewrite(kind, index, set())
+        return summary
+
     def _index(self, kind: str) -> _Index:
-        """The id → offset index of `kind`, read again when the file changed on disk."""
+        """The id → offset index of `kind`, read again when the file changed on disk (after
+        finishing a publish a crash cut short, when there is one)."""
         if kind not in RECORD_KINDS:
             raise NotFoundError(f"未知的记录类型：{kind}")
+        if not getattr(self._local, "locked", False) and self.publishing_path.exists():
+            with self._locked():
+                pass
         stamp = self._stamp(kind)
         cached = self._index_cache.get(kind)
         if cached is not None and cached.stamp == stamp:
@@ -325,7 +488,7 @@ class JsonlRecordStore:
         try:
             if not complete:
                 json.loads(line)  # a last line without a newline counts only when whole
-            record_id = _line_id(line)
+            record_id = line_id(line)
         except (ValueError, KeyError, TypeError):
             if complete:
                 raise
@@ -346,7 +509,7 @@ class JsonlRecordStore:
             if offset >= index.end:
                 return
             if line.strip():
-                record_id = _line_id(line)
+                record_id = line_id(line)
                 if index.offsets.get(record_id) == offset:
                     yield model.model_validate_json(line)
             offset += len(line)
@@ -381,7 +544,7 @@ class JsonlRecordStore:
                     if reader.read(1) != b"\n":
                         handle.write(b"\n")
                         start += 1
-            lines = [_line(record) for record in latest.values()]
+            lines = [record_line(record) for record in latest.values()]
             try:
                 handle.write(b"".join(lines))
                 handle.flush()

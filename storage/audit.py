@@ -1,11 +1,15 @@
-"""The audit log: who (which API key) did what to which record, and when."""
+"""The audit log: who (which API key) did what to which record, and when.
+
+An entry can join the transaction of the change it records (`connection`): then both commit
+together, or neither does.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, insert, select
 from sqlalchemy.orm import Session
 
 from matcher.errors import MatcherError
@@ -48,22 +52,23 @@ class AuditRepository:
         kind: str | None,
         record_id: str | None,
         detail: str = "",
+        connection: Connection | None = None,
     ) -> AuditEntry:
-        """Append one entry, stamped now (UTC)."""
+        """Append one entry, stamped now (UTC): in its own transaction, or in the open
+        transaction of `connection` (committed with the change it records)."""
         if action not in ACTIONS:
             raise MatcherError(f"未知的审计操作「{action}」，可选：{'、'.join(ACTIONS)}")
-        row = AuditRow(
-            at=utc_now(),
-            actor_key_id=actor_key_id,
-            action=action,
-            kind=kind,
-            record_id=record_id,
-            detail=detail,
-        )
-        with Session(self.engine) as session, session.begin():
-            session.add(row)
-            session.flush()
-            return AuditEntry.of(row)
+        values = {"at": utc_now(), "actor_key_id": actor_key_id, "action": action,
+                  "kind": kind, "record_id": record_id, "detail": detail}  # fmt: skip
+        if connection is None:
+            with self.engine.begin() as own:
+                return self._insert(own, values)
+        return self._insert(connection, values)
+
+    @staticmethod
+    def _insert(connection: Connection, values: dict) -> AuditEntry:
+        entry_id = connection.execute(insert(AuditRow).values(values).returning(AuditRow.id))
+        return AuditEntry(id=entry_id.scalar_one(), **values)
 
     def list(self, offset: int = 0, limit: int = 50) -> list[AuditEntry]:
         """Entries newest first."""

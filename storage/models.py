@@ -206,6 +206,20 @@ class KindVersion(Base):
     version: Mapped[int] = mapped_column(Integer)
 
 
+class StagedRow(Base):
+    """A record set aside by an import (`batch`, file `part`) until the whole import is
+    published in one transaction; never read as a stored record."""
+
+    __tablename__ = "staged_records"
+
+    batch: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
+    part: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    id: Mapped[str] = mapped_column(RecordId, primary_key=True)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    staged_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
 class ApiKeyRow(Base):
     """An API key: only its SHA-256 hash and an 8-character display prefix are stored."""
 

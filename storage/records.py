@@ -7,20 +7,28 @@ each kind in memory and reloads them only when that version moved, so several st
 (processes) over one database stay consistent. Each row has its own version too, one more on
 every change; a write that states the versions it read (`expected`) compares them under the
 kind's lock and, when one moved on, raises `VersionConflict` and writes nothing.
+
+`transaction()` makes every write of the store on this thread inside it one transaction
+(each write a savepoint in it), which other writers (the audit log) can join through
+`joined_connection()`; `upsert_many` and the staging of a streamed import
+(`storage.staging`) build on it, so an import of several kinds commits all of them or none.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Engine, func, select
+from sqlalchemy import ColumnElement, Connection, Engine, RootTransaction, func, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import NestedTransaction
 
+from matcher.crash import crash_point
 from matcher.errors import MatcherError, NotFoundError
-from matcher.store import UpsertSummary, check_versions, count_changes
+from matcher.store import UpsertSummary, Within, check_versions, count_changes
 from matcher.types import KIND_LABELS, MODELS, RECORD_KINDS, Record
 from storage.models import (
     RECORD_ROWS,
@@ -34,6 +42,8 @@ from storage.models import (
     utc_now,
 )
 from storage.record_cache import RecordCache
+from storage.staging import SqlStaging
+from storage.transactions import write_transaction
 
 CHUNK = 1000
 
@@ -63,6 +73,15 @@ def _chunks(items: list[Any], size: int = CHUNK) -> Iterator[list[Any]]:
         yield items[start : start + size]
 
 
+@dataclass
+class _Write:
+    """One write's connection and transaction (a savepoint inside `transaction()`)."""
+
+    connection: Connection
+    transaction: RootTransaction | NestedTransaction
+    joined: bool  # inside `transaction()`: nothing is final before it commits
+
+
 def _row_class(kind: str) -> type[RecordRow]:
     if kind not in RECORD_KINDS:
         raise NotFoundError(f"未知的记录类型：{kind}")
@@ -77,6 +96,43 @@ class SqlRecordStore:
         self._cache: dict[str, _Cached] = {}
         self._lock = threading.Lock()
         self._records = RecordCache()  # parsed rows by version, for reads by id
+        self._local = threading.local()  # .connection: this thread's open transaction()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """Every write of this store on this thread inside the block joins one transaction
+        (holding SQLite's write lock from its start), committed when the block ends and
+        rolled back when it raises; a nested block joins the outer one."""
+        active = self.joined_connection()
+        if active is not None:
+            yield active
+            return
+        with write_transaction(self.engine) as connection:
+            self._local.connection = connection
+            try:
+                yield connection
+                crash_point("store.commit")
+            finally:
+                self._local.connection = None
+
+    def joined_connection(self) -> Connection | None:
+        """The connection of this thread's open `transaction()`, for writes that must commit
+        with it (the audit entry of a change), or None."""
+        return getattr(self._local, "connection", None)
+
+    def upsert_many(
+        self, writes: Sequence[tuple[str, Sequence[Record]]], within: Within | None = None
+    ) -> list[UpsertSummary]:
+        """Upsert (kind, records) in order in one transaction; `within(summaries)` runs in it."""
+        with self.transaction():
+            summaries = [self.upsert(kind, records) for kind, records in writes]
+            if within is not None:
+                within(summaries)
+        return summaries
+
+    def staging(self, batch: str) -> SqlStaging:
+        """The staged records of `batch` (table `staged_records`)."""
+        return SqlStaging(self, batch)
 
     def load(self, kind: str) -> dict[str, Record]:
         """All records of `kind`, by id, in id order (do not mutate the returned dict)."""
@@ -104,7 +160,8 @@ class SqlRecordStore:
         and nothing written when any of those rows has another version or is gone."""
         row = _row_class(kind)
         batch = list(records)
-        with self.engine.connect() as connection:
+        with self._write() as write:
+            connection = write.connection
             version = self._bump(connection, kind)  # also locks the kind against other writers
             if expected:
                 self._check_versions(connection, kind, expected)
@@ -113,7 +170,7 @@ class SqlRecordStore:
             current = base if base is not None else self._fetch(connection, kind, batch)
             summary, changed = count_changes(current, batch)
             if not changed:
-                connection.rollback()
+                write.transaction.rollback()
                 return summary
             latest = {record.id: record for record in changed}  # the last one of an id wins
             now = utc_now()
@@ -121,8 +178,7 @@ class SqlRecordStore:
             statement = self._upsert_statement(row)
             for chunk in _chunks(rows):
                 connection.execute(statement, chunk)
-            connection.commit()
-        if base is not None:
+        if base is not None and not write.joined:
             merged = dict(base)
             merged.update(latest)
             if summary.added:
@@ -138,7 +194,8 @@ class SqlRecordStore:
         row = _row_class(kind)
         wanted = list(dict.fromkeys(ids))
         removed = 0
-        with self.engine.connect() as connection:
+        with self._write() as write:
+            connection = write.connection
             version = self._bump(connection, kind)
             if expected:
                 self._check_versions(connection, kind, expected)
@@ -147,11 +204,10 @@ class SqlRecordStore:
                     row.__table__.delete().where(row.id.in_(chunk))
                 ).rowcount
             if not removed:
-                connection.rollback()
+                write.transaction.rollback()
                 return 0
-            connection.commit()
         cached = self._cache.get(kind)
-        if cached and cached.version == version - 1:
+        if cached and cached.version == version - 1 and not write.joined:
             gone = set(wanted)
             kept = {i: r for i, r in cached.records.items() if i not in gone}
             self._store_cache(kind, _Cached(version, kept), previous=version - 1)
@@ -305,6 +361,28 @@ class SqlRecordStore:
             search = getattr(RECORD_ROWS[kind], RECORD_ROWS[kind].search_column)
             conditions.append(search.contains(query.strip(), autoescape=True))
         return conditions
+
+    @contextmanager
+    def _write(self) -> Iterator[_Write]:
+        """A write's own transaction, or a savepoint in this thread's `transaction()`;
+        committed when the block ends unless rolled back in it, rolled back when it raises."""
+        active = self.joined_connection()
+        if active is None:
+            with self.engine.connect() as connection:
+                write = _Write(connection, connection.begin(), joined=False)
+                yield write
+                if write.transaction.is_active:
+                    write.transaction.commit()
+            return
+        write = _Write(active, active.begin_nested(), joined=True)
+        try:
+            yield write
+        except BaseException:
+            if write.transaction.is_active:
+                write.transaction.rollback()
+            raise
+        if write.transaction.is_active:
+            write.transaction.commit()
 
     def _fresh(self, kind: str) -> _Cached:
         """The cached records of `kind`, reloaded when its version moved."""

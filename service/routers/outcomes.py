@@ -65,7 +65,9 @@ def put_meeting_outcome(
 ) -> MeetingRecorded:
     """记录一场会谈的结果（到场情况、进展阶段、签约金额、备注、下次跟进日期）。
     只修改请求中给出的字段；每个有变化的字段在历史中记一条（记录人、时间、原值 → 新值），
-    从不覆盖。会谈须在活动的配对清单中。If-Match：读到的结果版本（尚未记录的为 "0"）。"""
+    从不覆盖。会谈须在活动的配对清单中。未到场、已取消的会谈不能为签约；签约金额只能在签约时填写；
+    逆漏斗方向的修改（如 签约 → 意向）须标明 correction=true。
+    If-Match：读到的结果版本（尚未记录的为 "0"）。"""
     expected = expected_version(if_match)
     done = record_meeting(state, key, event_id, body.a, body.b, body.changes(), expected)
     tagged(response, done.outcome.version)
@@ -82,6 +84,7 @@ def post_finance_outcome(
 ) -> FinanceRecorded:
     """记录一笔融资对接（企业 + 金融产品）的结果：已推荐 → 已申请 → 已获批 / 未获批，
     获批金额、首贷。组织方可记录全部；银行账号只能记录本行产品。每个有变化的字段在历史中记一条。
+    获批金额只能在已获批时填写；已获批改为其他状态须标明 correction=true。
     If-Match：读到的结果版本（尚未记录的为 "0"）。"""
     expected = expected_version(if_match)
     changes = body.changes()
