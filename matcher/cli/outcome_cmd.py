@@ -23,6 +23,7 @@ from matcher.outcomes.funnel import amount_text
 from matcher.outcomes.model import Change
 from matcher.outcomes.overdue import overdue
 from matcher.outcomes.report import load_report, write_report
+from matcher.outcomes.rules import CORRECTION
 from matcher.outcomes.store import (
     Recorded,
     history,
@@ -45,6 +46,10 @@ WhoOpt = Annotated[str | None, typer.Option("--who", help="记录人（必填）
 NotesOpt = Annotated[str | None, typer.Option(help="备注")]
 NextOpt = Annotated[str | None, typer.Option("--next", help="下次跟进日期 YYYY-MM-DD")]
 AmountOpt = Annotated[str | None, typer.Option(help="金额（万元）")]
+CorrectionOpt = Annotated[
+    bool,
+    typer.Option("--correction", help="标明为更正（逆漏斗方向的修改，如 签约 → 意向，必须标明）"),
+]
 
 
 def _who(who: str | None) -> str:
@@ -100,6 +105,7 @@ def record(
     amount: AmountOpt = None,
     notes: NotesOpt = None,
     next_date: NextOpt = None,
+    correction: CorrectionOpt = False,
     who: WhoOpt = None,
     workspace: WorkspaceOption = DEFAULT_WORKSPACE,
     as_json: JsonOption = False,
@@ -110,6 +116,7 @@ def record(
         next_follow_up=next_date,
     )  # fmt: skip
     key = {"event_id": event_id, "a": a, "b": b}
+    changes[CORRECTION] = correction
     [done] = record_meeting_outcomes(ws, [(key, changes)], _who(who), rows=[0])
     _print_recorded(done, as_json)
 
@@ -132,6 +139,7 @@ def finance(
     event: Annotated[str | None, typer.Option(help="来自哪场活动（活动编号）")] = None,
     notes: NotesOpt = None,
     next_date: NextOpt = None,
+    correction: CorrectionOpt = False,
     who: WhoOpt = None,
     workspace: WorkspaceOption = DEFAULT_WORKSPACE,
     as_json: JsonOption = False,
@@ -142,6 +150,7 @@ def finance(
         next_follow_up=next_date,
     )  # fmt: skip
     key = {"enterprise_id": enterprise_id, "product_id": product_id}
+    changes[CORRECTION] = correction
     [done] = record_finance_outcomes(ws, [(key, changes)], _who(who), rows=[0])
     _print_recorded(done, as_json)
 

@@ -4,7 +4,9 @@ form, follow-up sheet, CLI, both stores):
 - a meeting that did not take place (未到场, 已取消) cannot be signed;
 - a signed amount needs the stage 签约, an approved amount the status 已获批;
 - a move back through the funnel (签约 → 意向, 已获批 → 已申请 or → 未获批) is refused unless
-  the update is marked as a correction (「更正」), and is then recorded as one.
+  the update is marked as a correction (「更正」), and is then recorded as one; such a
+  correction also clears the amount when the update does not give one (a blank sheet cell
+  means "unchanged", so a sheet could not clear it otherwise).
 
 Consistency is checked only when an update touches the fields concerned, so an outcome
 stored before these rules can still get its notes or follow-up date.
@@ -41,6 +43,22 @@ def is_backward(field: str, old: Any, new: Any) -> bool:
             FINANCE_STATUS_RANK[new] == FINANCE_STATUS_RANK[old] and new != old
         )
     return False
+
+
+def implied(
+    before: MeetingOutcome | FinanceOutcome, given: dict[str, Any], correction: bool
+) -> dict[str, Any]:
+    """What a marked correction implies besides `given`: taking a meeting out of 签约 (a
+    financing match out of 已获批) clears its amount, unless the update gives one."""
+    field, amount, reached = (
+        ("stage", "signed_amount", "signed")
+        if isinstance(before, MeetingOutcome)
+        else ("status", "amount", "approved")
+    )
+    leaves = field in given and getattr(before, field) == reached and given[field] != reached
+    if correction and leaves and amount not in given and getattr(before, amount) is not None:
+        return {amount: None}
+    return {}
 
 
 def _blame(fields: set[str], *candidates: str) -> str:

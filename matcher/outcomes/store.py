@@ -42,7 +42,7 @@ from matcher.outcomes.model import (
     finance_outcome_id,
     meeting_outcome_id,
 )
-from matcher.outcomes.rules import CORRECTION, is_backward, rule_problems
+from matcher.outcomes.rules import CORRECTION, implied, is_backward, rule_problems
 from matcher.store import RecordStore
 from matcher.workspace import Workspace
 
@@ -248,6 +248,7 @@ def apply_changes(
         except ValueError as error:
             problems.append((field, str(error)))
     if not problems:
+        parsed.update(implied(outcome, parsed, correction))
         try:
             updated = type(outcome).model_validate({**outcome.model_dump(), **parsed})
         except ValidationError as error:

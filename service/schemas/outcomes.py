@@ -2,7 +2,8 @@
 
 Choice values may be codes (`held`, `intent`, `approved`) or their Chinese labels (已举行, 意向,
 已获批); amounts numbers or text (`120`, `120万`); dates `YYYY-MM-DD` (or 2026/12/10,
-2026年12月10日). A field left out is left as it is; a field sent as null is cleared.
+2026年12月10日). A field left out is left as it is; a field sent as null is cleared. The
+library's outcome rules apply (`matcher.outcomes.rules`): a move back needs `correction`.
 """
 
 from __future__ import annotations
@@ -20,6 +21,10 @@ from matcher.outcomes.report import EventLine, FinanceLine
 from service.schemas.common import ApiModel
 
 KEY_FIELDS = {"a", "b", "enterprise_id", "product_id"}
+CORRECTION_TEXT = (
+    "更正：true 表示本次修改是更正。逆漏斗方向的修改（如 签约 → 意向、已获批 → 未获批）"
+    "必须标明更正，否则被拒绝；更正在变更历史中标注"
+)
 
 
 class MeetingOutcomeUpdate(ApiModel):
@@ -44,6 +49,7 @@ class MeetingOutcomeUpdate(ApiModel):
     next_follow_up: dt.date | str | None = Field(
         None, description="下次跟进日期 YYYY-MM-DD", examples=["2026-12-20"]
     )
+    correction: bool = Field(False, description=CORRECTION_TEXT)
 
     def changes(self) -> dict[str, Any]:
         """The fields that were sent, except the meeting's key."""
@@ -75,6 +81,7 @@ class FinanceOutcomeUpdate(ApiModel):
     )  # fmt: skip
     notes: str | None = Field(None, max_length=2000, description="备注")
     next_follow_up: dt.date | str | None = Field(None, description="下次跟进日期 YYYY-MM-DD")
+    correction: bool = Field(False, description=CORRECTION_TEXT)
 
     def changes(self) -> dict[str, Any]:
         """The fields that were sent, except the match's key."""

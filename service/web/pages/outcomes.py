@@ -193,6 +193,7 @@ def save_outcome_row(
     notes: Annotated[str, Form()] = "",
     next_follow_up: Annotated[str, Form()] = "",
     version: Annotated[str, Form()] = "",
+    correction: Annotated[str, Form()] = "",
 ) -> Response:
     """Record the form (every field as shown: a blank clears it) if the outcome is still at
     the form's version; the row as shown, or the form as typed with each field's reason
@@ -201,11 +202,12 @@ def save_outcome_row(
     values = {"attendance": attendance, "stage": stage, "signed_amount": signed_amount,
               "notes": notes, "next_follow_up": next_follow_up}  # fmt: skip
     expected = int(version) if version.strip().isdigit() else None
+    changes = {**values, "correction": correction}
     try:
-        done = record_meeting(service_state(request), user, event_id, row.a, row.b, values,
+        done = record_meeting(service_state(request), user, event_id, row.a, row.b, changes,
                               expected)  # fmt: skip
     except OutcomeError as error:
-        shown = {**values, "version": version}
+        shown = {**values, "version": version, "correction": correction}
         if error.stale:
             return _form(request, row, shown, {"version": str(error)}, status=409)
         errors = {FIELD_CODES.get(p.field, p.field): p.reason for p in error.problems}
