@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from matcher.credit_code import credit_code_error
 from matcher.explain import snippet
+from matcher.plain_text import PlainTextModel
 
 DISTRICTS: tuple[str, ...] = (
     "市南", "市北", "李沧", "崂山", "黄岛", "城阳", "即墨", "胶州", "平度", "莱西",
@@ -91,8 +92,9 @@ def _require_member(value: str, allowed: tuple[str, ...], what: str) -> str:
     return value
 
 
-class Record(BaseModel):
-    """Base of every stored record: a string id, unknown fields forbidden."""
+class Record(PlainTextModel):
+    """Base of every stored record: a string id, unknown fields forbidden, no control
+    characters in text (`matcher.plain_text`)."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -107,7 +109,7 @@ class Record(BaseModel):
         return self.id
 
 
-class Rule(BaseModel):
+class Rule(PlainTextModel):
     """One eligibility rule, stored as data: `field op value`."""
 
     model_config = ConfigDict(extra="forbid")

@@ -12,9 +12,10 @@ import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 
 from service.errors import install_error_handlers
+from service.plain_params import plain_parameters
 from service.routers import (
     audit,
     docs,
@@ -99,6 +100,7 @@ def create_app(settings: ServiceSettings | None = None, progress: bool | None = 
         lifespan=lifespan,
         docs_url=None,  # served by service.routers.docs from vendored files (no CDN)
         redoc_url=None,
+        dependencies=[Depends(plain_parameters)],
     )
     app.state.service = state
     install_error_handlers(app)

@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from matcher.plain_text import PlainTextModel
+
 ParticipantKind = Literal["enterprise", "university", "bank"]
 Role = Literal["demand", "supply", "both"]
 EventKind = Literal["industry", "finance"]
@@ -43,7 +45,7 @@ def make_slots(start: time, minutes: int, count: int, gap: int = 0) -> list[Time
     return slots
 
 
-class Event(BaseModel):
+class Event(PlainTextModel):
     """A docking event: when, how many rounds and tables, and the pairing options."""
 
     model_config = ConfigDict(extra="forbid")
@@ -60,7 +62,7 @@ class Event(BaseModel):
     fairness: float = Field(0.0, ge=0, description="公平性权重：越大越倾向于平均分配会谈")
 
 
-class Participant(BaseModel):
+class Participant(PlainTextModel):
     """Who comes: an enterprise (by id), a university or a bank (by name)."""
 
     model_config = ConfigDict(extra="forbid")

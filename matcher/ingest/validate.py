@@ -19,6 +19,7 @@ from matcher.ingest.columns import (
 )
 from matcher.ingest.problems import WHOLE_ROW, Problem, file_error
 from matcher.ingest.readers import Row
+from matcher.plain_text import visible
 from matcher.types import MODELS, Record
 
 REFERENCING_KINDS: frozenset[str] = frozenset({"need", "offer"})
@@ -164,6 +165,7 @@ def translate_error(error: ErrorDetails, blank: bool = False) -> str:
         "string_too_short": "不能为空",
         "string_too_long": f"长度不能超过{ctx.get('max_length')}个字符",
         "string_type": f"应为文本，实际为{shown}",
+        "string_unicode": "含有无效的 Unicode 字符（孤立的代理字符）",
         "list_type": f"应为列表，实际为{shown}",
         "dict_type": f"应为对象（{{...}}），实际为{shown}",
         "model_type": f"应为对象（{{...}}），实际为{shown}",
@@ -184,5 +186,5 @@ def _number(value: Any) -> Any:
 
 
 def _short(value: Any, limit: int = 30) -> str:
-    text = str(value)
+    text = visible(str(value))
     return text if len(text) <= limit else text[:limit] + "…"

@@ -12,6 +12,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from matcher.plain_text import PlainTextModel
+
 Attendance = Literal["held", "no_show", "cancelled"]
 Stage = Literal["none", "intent", "negotiating", "signed"]
 FinanceStatus = Literal["recommended", "applied", "approved", "declined"]
@@ -41,7 +43,7 @@ def finance_outcome_id(enterprise_id: str, product_id: str) -> str:
     return f"{enterprise_id}|{product_id}"
 
 
-class MeetingOutcome(BaseModel):
+class MeetingOutcome(PlainTextModel):
     """The current state of one meeting's follow-up."""
 
     model_config = ConfigDict(extra="forbid")
@@ -60,7 +62,7 @@ class MeetingOutcome(BaseModel):
     version: int = Field(0, ge=0, description="版本：0 为尚未记录，每次修改加一")
 
 
-class FinanceOutcome(BaseModel):
+class FinanceOutcome(PlainTextModel):
     """The current state of one financing match: recommended → applied → approved / declined."""
 
     model_config = ConfigDict(extra="forbid")

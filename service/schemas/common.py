@@ -6,11 +6,14 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
+from matcher.plain_text import PlainTextModel
+
 T = TypeVar("T")
 
 
-class ApiModel(BaseModel):
-    """Base of request bodies: unknown fields are an error, text is trimmed."""
+class ApiModel(PlainTextModel):
+    """Base of request bodies: unknown fields are an error, text is trimmed and holds no
+    control characters."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
