@@ -47,6 +47,7 @@ CODES: dict[int, str] = {
     413: "bad_request",
     415: "bad_request",
     422: "validation_error",
+    429: "too_many_requests",
 }
 MESSAGES: dict[int, str] = {
     400: "请求有误",
@@ -58,6 +59,7 @@ MESSAGES: dict[int, str] = {
     413: "上传内容过大",
     415: "不支持的内容类型",
     422: "请求参数有误",
+    429: "请求过于频繁，请稍后再试",
 }
 _SERVICE_REASONS = {
     "json_invalid": "请求体不是合法的 JSON",
@@ -72,13 +74,19 @@ class ApiError(Exception):
     """An error the API reports as is: HTTP status, code, Chinese message, details."""
 
     def __init__(
-        self, status: int, message: str, details: Sequence[Any] = (), code: str | None = None
+        self,
+        status: int,
+        message: str,
+        details: Sequence[Any] = (),
+        code: str | None = None,
+        headers: dict[str, str] | None = None,
     ) -> None:
         super().__init__(message)
         self.status = status
         self.code = code or CODES.get(status, "bad_request")
         self.message = message
         self.details = list(details)
+        self.headers = headers or {}  # e.g. Retry-After of a 429
 
 
 def unauthorized(message: str = MESSAGES[401]) -> ApiError:
@@ -203,7 +211,9 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(ApiError)
     async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
-        return _response(exc.status, exc.code, exc.message, exc.details)
+        response = _response(exc.status, exc.code, exc.message, exc.details)
+        response.headers.update(exc.headers)
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def _request_invalid(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -16,6 +16,7 @@ from fastapi import APIRouter, Depends, FastAPI
 
 from service.errors import install_error_handlers
 from service.plain_params import plain_parameters
+from service.headers import SecurityHeaders
 from service.routers import (
     audit,
     docs,
@@ -42,7 +43,8 @@ from service.web.routes import router as web_router
 DESCRIPTION = """\
 企业需求、高校科技成果、银行金融产品与政府政策的智能匹配服务。
 
-- 认证：请求头 `X-API-Key: mk_...`（或网页登录后的 `matcher_key` Cookie）；
+- 认证：请求头 `X-API-Key: mk_...`（或网页登录后的会话 Cookie `matcher_session`：
+  凭它发起的写操作须来自本站页面，并带 `X-CSRF-Token` 请求头）；
 - 角色：管理员、组织方、企业、银行、高校，各自只能访问权限范围内的数据；
 - 错误：统一返回 `{"code", "message", "details"}`，message 为中文说明。
 """
@@ -104,6 +106,7 @@ def create_app(settings: ServiceSettings | None = None, progress: bool | None = 
     )
     app.state.service = state
     install_error_handlers(app)
+    app.add_middleware(SecurityHeaders)
     app.include_router(health.router)
     app.include_router(docs.router)
     app.include_router(api_router())

@@ -64,6 +64,27 @@ class ServiceSettings(BaseSettings):
     port: int = Field(8000, ge=1, le=65535, description="监听端口")
     seed_sample: bool = Field(False, description="数据库为空时导入示例数据")
     sample_dir: Path = Field(SAMPLE_DIR, description="示例数据目录")
+    session_idle_minutes: int = Field(
+        120, ge=1, le=7 * 24 * 60, description="网页会话空闲多少分钟后失效，须重新登录"
+    )
+    session_max_hours: int = Field(
+        12, ge=1, le=30 * 24, description="网页会话自登录起最长有效多少小时（Cookie 的 Max-Age）"
+    )
+    cookie_secure: bool | None = Field(
+        None, description="会话 Cookie 是否带 Secure；默认按请求是否为 HTTPS 决定"
+    )
+    trusted_origins: list[str] = Field(
+        default_factory=list,
+        description="除本站外允许发起网页写操作的来源（如反向代理对外的 https://match.example.cn）",
+    )
+    auth_failure_limit: int = Field(
+        10,
+        ge=0,
+        description="同一来源 IP 或同一密钥前缀在时间窗内允许的登录 / 密钥失败次数；0 为不限",
+    )
+    auth_failure_window_seconds: int = Field(
+        60, ge=1, le=24 * 3600, description="登录 / 密钥失败次数的统计时间窗（秒）"
+    )
     matcher: Settings = Field(
         default_factory=Settings,
         description="工作区的匹配库设置（编码器、匹配阈值、检索与索引参数、参考日期、排序方式等，"

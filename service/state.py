@@ -37,6 +37,7 @@ from matcher.types import KIND_LABELS, RECORD_KINDS, Record
 from matcher.workspace import Workspace
 from service.jobs import JobRunner
 from service.settings import ServiceSettings
+from service.throttle import FailureThrottle
 from storage.audit import AuditRepository
 from storage.db import make_engine, upgrade
 from storage.events import EventRepository
@@ -44,6 +45,7 @@ from storage.jobs import JobRepository
 from storage.keys import ApiKeyRepository
 from storage.outcomes import SqlOutcomeStore
 from storage.records import SqlRecordStore
+from storage.sessions import SessionRepository
 
 log = logging.getLogger("service")
 T = TypeVar("T")
@@ -71,11 +73,16 @@ class ServiceState:
     events: EventRepository = field(init=False)  # docking event plans
     outcomes: SqlOutcomeStore = field(init=False)  # meeting / financing outcomes (跟踪问效)
     jobs: JobRunner = field(init=False)  # background jobs (rebuild, import, pair, schedule)
+    sessions: SessionRepository = field(init=False)  # web sessions (cookie → key)
+    throttle: FailureThrottle = field(init=False)  # failed logins and bad keys, this process
 
     def __post_init__(self) -> None:
         self.events = EventRepository(self.engine)
         self.outcomes = SqlOutcomeStore(self.engine, self.events.load, self.store)
         self.jobs = JobRunner(JobRepository(self.engine))
+        self.sessions = SessionRepository(self.engine)
+        limit, window = self.settings.auth_failure_limit, self.settings.auth_failure_window_seconds
+        self.throttle = FailureThrottle(limit, window)
 
     @classmethod
     def start(cls, settings: ServiceSettings, progress: bool = False) -> ServiceState:

@@ -59,8 +59,13 @@ templates = Jinja2Templates(env=_environment())
 def render(
     request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200
 ) -> HTMLResponse:
-    """Render a page or fragment; `user` is always defined (None on the login page)."""
-    values = {"user": getattr(request.state, "web_user", None), **(context or {})}
+    """Render a page or fragment; `user` (None on the login page) and `csrf_token` (the
+    session's, for every form and htmx request; "" without a session) are always defined."""
+    values = {
+        "user": getattr(request.state, "web_user", None),
+        "csrf_token": getattr(request.state, "csrf_token", ""),
+        **(context or {}),
+    }
     return templates.TemplateResponse(request, name, values, status_code=status_code)
 
 

@@ -1,18 +1,18 @@
-"""Web sessions: the `matcher_key` cookie (checked by the API's own `CurrentKey`) and the
-page errors a role or scope check raises."""
+"""Web sessions: the session cookie (a random id, resolved by the API's own `CurrentKey`), and
+the page errors a role or scope check raises."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Response
 
 from service.auth import ROLE_LABELS, STAFF
-from service.deps import KEY_COOKIE, CurrentKey, get_state
+from service.deps import SESSION_COOKIE, CurrentKey, get_state
 from service.state import ServiceState
 from storage.keys import ApiKey
 
-COOKIE_NAME = KEY_COOKIE
+COOKIE_NAME = SESSION_COOKIE
 HOME_BY_ROLE: dict[str, str] = {
     "admin": "/",
     "organiser": "/",
@@ -38,6 +38,28 @@ def forbidden(message: str = "您的账号无权访问此页面。") -> PageErro
 
 def service_state(request: Request) -> ServiceState:
     return get_state(request)
+
+
+def set_session_cookie(request: Request, response: Response, token: str) -> None:
+    """The session cookie: HttpOnly, SameSite=Strict, Max-Age of the session's lifetime, and
+    `Secure` over HTTPS (or as the `cookie_secure` setting says)."""
+    settings = service_state(request).settings
+    secure = settings.cookie_secure
+    if secure is None:
+        secure = request.url.scheme == "https"
+    response.set_cookie(
+        COOKIE_NAME,
+        token,
+        max_age=settings.session_max_hours * 3600,
+        path="/",
+        secure=secure,
+        httponly=True,
+        samesite="strict",
+    )
+
+
+def clear_session_cookie(response: Response) -> None:
+    response.delete_cookie(COOKIE_NAME, path="/", httponly=True, samesite="strict")
 
 
 def web_user(request: Request, key: CurrentKey) -> ApiKey:

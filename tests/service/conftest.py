@@ -6,9 +6,10 @@ indexes) its app once per backend; `sqlite_service` is the SQLite one only.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from matcher.config import Settings
+from service.deps import SESSION_COOKIE
 from service.main import create_app
 from service.settings import ServiceSettings
 from service.state import ServiceState
@@ -51,6 +53,32 @@ PEOPLE: dict[str, tuple[str, str | None]] = {
 }
 
 
+_CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def web_login(app: FastAPI, key: str) -> dict[str, str]:
+    """Log in through the login form (a throw-away client, so no shared cookie jar holds the
+    session) and return the headers of that browser: its session `Cookie` and the session's
+    `X-CSRF-Token` (read from the hidden form field of the page the login leads to)."""
+    client = TestClient(app)
+    login = client.post("/login", data={"key": key}, follow_redirects=False)
+    assert login.status_code == 303, login.text
+    cookie = {"Cookie": f"{SESSION_COOKIE}={login.cookies[SESSION_COOKIE]}"}
+    client.cookies.clear()
+    home = client.get(login.headers["location"], headers=cookie, follow_redirects=False)
+    assert home.status_code == 200, home.text
+    token = _CSRF_FIELD.search(home.text)
+    assert token, "no CSRF token on the page after login"
+    return {**cookie, "X-CSRF-Token": token[1]}
+
+
+def csrf_token(page: str) -> str:
+    """The CSRF token of the first form on a page."""
+    found = _CSRF_FIELD.search(page)
+    assert found, "no csrf_token field on the page"
+    return found[1]
+
+
 @dataclass
 class Service:
     """A started app, its client and a plaintext key per person."""
@@ -59,6 +87,15 @@ class Service:
     client: TestClient
     keys: dict[str, str]
     backend: str
+    sessions: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def browser(self, who: str) -> dict[str, str]:
+        """Headers of a browser logged in as `who` through the login form: the session cookie
+        and the session's CSRF token (`X-CSRF-Token`, accepted on every form and htmx post).
+        One session per person and module; a test that logs out uses `web_login` instead."""
+        if who not in self.sessions:
+            self.sessions[who] = web_login(self.app, self.keys[who])
+        return dict(self.sessions[who])
 
     @property
     def state(self) -> ServiceState:
@@ -95,12 +132,13 @@ def settings_for(url: str, schema: str | None, data_dir: Path, **extra) -> Servi
 
 
 @contextmanager
-def running_service(backend: str, root: Path, world: bool = True) -> Iterator[Service]:
-    """A service on a fresh database of `backend` (with the small world), keys for everyone."""
+def running_service(backend: str, root: Path, world: bool = True, **extra) -> Iterator[Service]:
+    """A service on a fresh database of `backend` (with the small world), keys for everyone;
+    `extra` settings as in `settings_for`."""
     with backend_url(backend, root) as (url, schema):
         if world:
             load_world(url, schema)
-        app = create_app(settings_for(url, schema, root / "data"), progress=False)
+        app = create_app(settings_for(url, schema, root / "data", **extra), progress=False)
         keys = {
             name: app.state.service.keys.create(role, scope, name)[1]
             for name, (role, scope) in PEOPLE.items()

@@ -117,14 +117,14 @@ def test_revoked_key_is_401_at_once(service):
     assert response.json()["message"] == "API 密钥无效或已被吊销"
 
 
-def test_cookie_authenticates_like_the_header(service):
-    service.client.cookies.set("matcher_key", service.keys["e1"])
-    try:
-        me = service.client.get("/api/me")
-        assert me.status_code == 200
-        assert (me.json()["role"], me.json()["scope_id"]) == ("enterprise", "E1")
-    finally:
-        service.client.cookies.clear()
+def test_the_session_cookie_authenticates_like_the_header(service):
+    me = service.client.get("/api/me", headers=service.browser("e1"))
+    assert me.status_code == 200
+    assert (me.json()["role"], me.json()["scope_id"]) == ("enterprise", "E1")
+    as_cookie = service.client.get(
+        "/api/me", headers={"Cookie": f"matcher_session={service.keys['e1']}"}
+    )
+    assert as_cookie.status_code == 401  # the key itself is no session
 
 
 def test_enterprise_never_reads_another_enterprises_needs(service):

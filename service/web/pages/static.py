@@ -14,6 +14,7 @@ router = APIRouter(route_class=WebRoute)
 FILES: dict[str, str] = {
     "style.css": "text/css",
     "htmx.min.js": "text/javascript",  # htmx 2.0.11, 0BSD
+    "job.js": "text/javascript",  # a job page's progress (no inline script: CSP)
     "swagger-ui-bundle.js": "text/javascript",  # swagger-ui-dist 5.35.0, Apache-2.0
     "swagger-ui.css": "text/css",
 }

@@ -112,19 +112,15 @@ def new_page(browser, web: WebService) -> Iterator[Callable]:
 
 @pytest.fixture
 def login(new_page, web: WebService) -> Callable:
-    """`login(who, viewport=DESKTOP, form=False)`: a page logged in as `who`, through the
-    login form, or (faster) by putting the key in the cookie that the form sets."""
+    """`login(who, viewport=DESKTOP)`: a page logged in as `who` through the login form (a
+    server-side session; the cookie holds its id, the pages its CSRF token)."""
 
-    def log_in(who: str, viewport: dict[str, int] = DESKTOP, form: bool = False):
+    def log_in(who: str, viewport: dict[str, int] = DESKTOP):
         page = new_page(viewport)
-        if form:
-            page.goto("/login")
-            page.fill("#key", web.keys[who])
-            page.click("form[action='/login'] button[type=submit]")
-            page.wait_for_url(lambda url: not url.endswith("/login"))
-        else:
-            cookie = {"name": "matcher_key", "value": web.keys[who], "url": web.url}
-            page.context.add_cookies([{**cookie, "httpOnly": True, "sameSite": "Strict"}])
+        page.goto("/login")
+        page.fill("#key", web.keys[who])
+        page.click("form[action='/login'] button[type=submit]")
+        page.wait_for_url(lambda url: not url.endswith("/login"))
         return page
 
     return log_in

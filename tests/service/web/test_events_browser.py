@@ -81,7 +81,7 @@ def test_organiser_plans_an_event_and_the_enterprise_sees_its_agenda(login, web)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     screenshot(page, "event-published-phone")
 
-    phone = login("e1", PHONE, form=True)
+    phone = login("e1", PHONE)
     phone.get_by_role("link", name="我的日程").click()
     expect(phone.locator("h1")).to_have_text("我的日程")
     agenda = phone.locator(f"#agenda-{event_id}")

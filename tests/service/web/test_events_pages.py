@@ -7,7 +7,6 @@ import re
 
 import pytest
 
-from service.deps import KEY_COOKIE
 from tests.service.job_helpers import finished
 
 HTMX = {"HX-Request": "true"}
@@ -17,7 +16,7 @@ SETUP = {"name": "智能装备产业链对接会", "kind": "industry", "chain": 
 
 
 def call(service, who: str | None, method: str, url: str, htmx: bool = False, **kwargs):
-    headers = {"Cookie": f"{KEY_COOKIE}={service.keys[who]}"} if who else {}
+    headers = service.browser(who) if who else {}
     headers |= HTMX if htmx else {}
     return service.client.request(method, url, headers=headers, follow_redirects=False, **kwargs)
 

@@ -17,7 +17,7 @@ WEDDING = "我想找人帮忙策划一场婚礼，预算三万元"
 
 
 def test_an_unrelated_need_says_no_match_and_a_good_one_shows_its_match(login, web):
-    page = login("e1", form=True)
+    page = login("e1")
     page.goto("/my/enterprise")
     page.get_by_role("link", name="添加需求").first.click()
     page.get_by_label("需求类型").select_option("tech")

@@ -9,7 +9,6 @@ import re
 
 import pytest
 
-from service.deps import KEY_COOKIE
 from tests.small_world import TECH_RESULTS
 
 WEDDING = "我想找人帮忙策划一场婚礼，预算三万元"
@@ -27,7 +26,7 @@ def web_client(sqlite_service):
 
 
 def get(service, who, url, **headers):
-    cookie = {"Cookie": f"{KEY_COOKIE}={service.keys[who]}"}
+    cookie = service.browser(who)
     response = service.client.get(url, headers={**cookie, **headers}, follow_redirects=False)
     assert response.status_code == 200, response.text
     return response.text
@@ -48,7 +47,7 @@ def cards(page: str) -> list[tuple[str, str, str]]:
 @pytest.fixture(scope="module")
 def wedding_need(web_client) -> str:
     """A tech need from an unrelated domain, added by E1 through the need form."""
-    cookie = {"Cookie": f"{KEY_COOKIE}={web_client.keys['e1']}"}
+    cookie = web_client.browser("e1")
     response = web_client.client.post(
         "/enterprises/E1/needs/new",
         data={"kind": "tech", "text": WEDDING},

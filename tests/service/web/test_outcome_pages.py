@@ -12,7 +12,6 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from service.deps import KEY_COOKIE
 from tests.outcomes.world import UPC, UQD, plans
 from tests.service.web.conftest import screenshot
 
@@ -28,12 +27,12 @@ def site(sqlite_service):
 
 
 def get(service, who, url, **headers):
-    cookie = {"Cookie": f"{KEY_COOKIE}={service.keys[who]}"}
+    cookie = service.browser(who)
     return service.client.get(url, headers={**cookie, **headers}, follow_redirects=False)
 
 
 def post(service, who, url, headers=None, **kwargs):
-    cookie = {"Cookie": f"{KEY_COOKIE}={service.keys[who]}"}
+    cookie = service.browser(who)
     return service.client.post(
         url, headers={**cookie, **(headers or {})}, follow_redirects=False, **kwargs
     )

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.slow
     ],
 )
 def test_login_goes_to_the_roles_own_page(login, web, who, home, heading):
-    page = login(who, form=True)
+    page = login(who)
     expect(page).to_have_url(f"{web.url}{home}")
     expect(page.locator("h1")).to_have_text(heading)
     page.goto("/")

@@ -23,8 +23,8 @@ def test_pages_need_a_login_and_a_valid_key(new_page):
     screenshot(page, "login-error")
 
 
-def test_organiser_home_shows_counts_and_logout_clears_the_key(login, web):
-    page = login("organiser", form=True)
+def test_organiser_home_shows_counts_and_logout_ends_the_session(login, web):
+    page = login("organiser")
     expect(page).to_have_url(f"{web.url}/")
     counts = dict(
         zip(
@@ -41,12 +41,14 @@ def test_organiser_home_shows_counts_and_logout_clears_the_key(login, web):
         "政策": "4",
         "供给": "3",
     }
-    cookie = next(c for c in page.context.cookies() if c["name"] == "matcher_key")
+    cookie = next(c for c in page.context.cookies() if c["name"] == "matcher_session")
     assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+    assert cookie["value"] != web.keys["organiser"] and cookie["expires"] > 0
     screenshot(page, "organiser-home")
     page.get_by_role("button", name="退出").click()
     expect(page).to_have_url(re.compile(r"/login$"))
-    assert not [c for c in page.context.cookies() if c["name"] == "matcher_key"]
+    assert not [c for c in page.context.cookies() if c["name"] == "matcher_session"]
+    page.context.add_cookies([{**cookie, "expires": -1}])  # the old cookie, put back
     page.goto("/")
     expect(page).to_have_url(re.compile(r"/login$"))
 

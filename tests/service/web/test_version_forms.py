@@ -9,7 +9,6 @@ import re
 
 import pytest
 
-from service.deps import KEY_COOKIE
 from tests.storage.test_concurrent_writes import _event
 
 CONFLICT = "数据已被他人修改，请刷新后重试"
@@ -22,12 +21,12 @@ def site(sqlite_service):
 
 
 def get(service, who, url, **headers):
-    cookie = {"Cookie": f"{KEY_COOKIE}={service.keys[who]}"}
+    cookie = service.browser(who)
     return service.client.get(url, headers={**cookie, **headers}, follow_redirects=False)
 
 
 def post(service, who, url, data, **headers):
-    cookie = {"Cookie": f"{KEY_COOKIE}={service.keys[who]}"}
+    cookie = service.browser(who)
     return service.client.post(url, data=data, headers={**cookie, **headers},
                                follow_redirects=False)  # fmt: skip
 
