@@ -101,7 +101,7 @@ class JsonlStaging:
         if kind not in RECORD_KINDS:
             raise NotFoundError(f"未知的记录类型：{kind}")
         ids = self._kind_ids(kind)
-        count = self.count(part)
+        count = self.count(part, kind)
         path = part_path(self.folder, part, kind)
         self.folder.mkdir(parents=True, exist_ok=True)
         if path.exists():
@@ -113,12 +113,13 @@ class JsonlStaging:
         ids.update(record.id for record in records)
         self._counts[part] = count + len(records)
 
-    def count(self, part: int) -> int:
+    def count(self, part: int, kind: str) -> int:
         if part not in self._counts:
             lines = 0
-            for path in self.folder.glob(f"{part}.*.jsonl"):
+            path = part_path(self.folder, part, kind)
+            if path.exists():
                 with path.open("rb") as handle:
-                    lines += sum(1 for line in handle if line.endswith(b"\n") and line.strip())
+                    lines = sum(1 for line in handle if line.endswith(b"\n") and line.strip())
             self._counts[part] = lines
         return self._counts[part]
 
@@ -148,6 +149,8 @@ class JsonlStaging:
             found: set[str] = set()
             for path in self.folder.glob(f"*.{kind}.jsonl"):
                 with path.open("rb") as handle:
-                    found.update(line_id(line) for line in handle if line.endswith(b"\n"))
+                    found.update(
+                        line_id(line) for line in handle if line.endswith(b"\n") and line.strip()
+                    )
             self._ids[kind] = found
         return self._ids[kind]

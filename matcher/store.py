@@ -144,9 +144,9 @@ class Staging(Protocol):
         """Set `records` aside as part `part` (of `kind`); a later record of an id wins."""
         ...
 
-    def count(self, part: int) -> int:
-        """How many records were set aside in `part` (never fewer than after the last
-        `add` that returned)."""
+    def count(self, part: int, kind: str) -> int:
+        """How many records `add` set aside in `part` so far (an id added twice may count
+        twice; never fewer than after the last `add` that returned)."""
         ...
 
     def existing_ids(self, kind: str, ids: Iterable[str]) -> set[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from matcher.atomic import remove_stale_temp
 from matcher.config import SETTINGS_FILE, Settings, load_settings, save_settings
 from matcher.errors import NotFoundError
 from matcher.store import JsonlRecordStore, RecordStore
@@ -45,8 +46,14 @@ def init_workspace(root: Path, settings: Settings | None = None) -> Workspace:
 
 
 def open_workspace(root: Path) -> Workspace:
-    """Open an existing workspace; a clear error when it was never initialised."""
+    """Open an existing workspace; a clear error when it was never initialised.
+
+    What a killed writer left is dealt with first: its temporary files are removed and a
+    publish of records it cut short is finished (`JsonlRecordStore.recover`)."""
     root = Path(root)
     if not (root / SETTINGS_FILE).exists():
         raise NotFoundError(f"工作区「{root}」不存在，请先运行 matcher init --workspace {root}")
-    return Workspace(root, load_settings(root))
+    remove_stale_temp(root)
+    store = JsonlRecordStore(root)
+    store.recover()
+    return Workspace(root, load_settings(root), store=store)

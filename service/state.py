@@ -1,8 +1,12 @@
 """What the running service holds (`app.state.service`), the write path and the read path.
 
-Writes go through `ServiceState`: the store write (its own transaction), then the index
-update, which publishes a new immutable snapshot under the workspace's build lock (one
-builder at a time across every worker process), then the audit entry. Reads take no lock:
+Writes go through `ServiceState`: the store write and its audit entries in one transaction
+(an import of several files or kinds too: all of it, with its audit, or nothing), then the
+index update, which publishes a new immutable snapshot under the workspace's build lock (one
+builder at a time across every worker process); a service killed before the index caught up
+leaves the data and audit committed, and the index is caught up from the store versions at
+the next start or query. Temporary files a killed process left in the data folder are
+removed at start. Reads take no lock:
 each query first reads the store version of every kind (one small query), picks up any
 snapshot another worker published, and answers from the snapshots it holds; a kind whose
 published snapshot is behind the store (records written by a process that does not index,
@@ -21,6 +25,8 @@ from typing import TypeVar
 
 from sqlalchemy import Engine, text
 
+from matcher.atomic import remove_stale_temp
+from matcher.crash import crash_point
 from matcher.embed.base import Encoder
 from matcher.embed.registry import make_encoder
 from matcher.errors import IndexMismatchError, MatcherError
@@ -91,6 +97,7 @@ class ServiceState:
         FAISS runs one thread in a serving process: queries scale with worker processes."""
         single_threaded_queries()
         settings.data_dir.mkdir(parents=True, exist_ok=True)
+        remove_stale_temp(settings.data_dir)
         engine = make_engine(settings.resolved_database_url(), settings.database_schema)
         upgrade(engine)
         store = SqlRecordStore(engine)
@@ -137,9 +144,10 @@ class ServiceState:
         log.info("数据库为空，正在导入示例数据：%s", folder)
         self.seed_marker.touch()
         checkpoints = self.settings.data_dir / "imports"
-        reports = import_path(self.store, folder, progress=progress, checkpoints=checkpoints)
-        for report in reports:
-            self.audit.record(None, "import", report.kind, None, _import_detail(report))
+        reports = import_path(
+            self.store, folder, progress=progress, checkpoints=checkpoints,
+            within=lambda done: self._audit_imports(None, done),
+        )  # fmt: skip
         self.seed_marker.unlink()
         return reports
 
@@ -151,12 +159,14 @@ class ServiceState:
         action: str,
         expected: Mapping[str, int] | None = None,
     ) -> UpsertSummary:
-        """Upsert records, update the index of `kind` and audit each record (`action`);
-        `expected` (id → version read) makes a stale write a `VersionConflict`."""
-        summary = self.store.upsert(kind, records, expected)
+        """Upsert records and audit each one (`action`) in one transaction, then update the
+        index of `kind`; `expected` (id → version read) makes a stale write a
+        `VersionConflict`."""
+        with self.store.transaction() as connection:
+            summary = self.store.upsert(kind, records, expected)
+            for record in records:
+                self.audit.record(actor, action, kind, record.id, connection=connection)
         self._update_index(kind, upserted=[r.id for r in records])
-        for record in records:
-            self.audit.record(actor, action, kind, record.id)
         return summary
 
     def remove(
@@ -166,22 +176,35 @@ class ServiceState:
         actor: int | None,
         expected: Mapping[str, int] | None = None,
     ) -> int:
-        """Delete records, drop them from the index of `kind` and audit the deletion;
-        `expected` (id → version read) makes a stale delete a `VersionConflict`."""
-        removed = self.store.delete(kind, ids, expected)
+        """Delete records and audit the deletion in one transaction, then drop them from the
+        index of `kind`; `expected` (id → version read) makes a stale delete a
+        `VersionConflict`."""
+        with self.store.transaction() as connection:
+            removed = self.store.delete(kind, ids, expected)
+            for record_id in ids:
+                self.audit.record(actor, "delete", kind, record_id, connection=connection)
         self._update_index(kind, deleted=list(ids))
-        for record_id in ids:
-            self.audit.record(actor, "delete", kind, record_id)
         return removed
 
     def import_upload(
         self, path: Path, actor: int | None, kind: str | None = None, skip_bad_rows: bool = False
     ) -> ImportReport:
-        """Import one uploaded file (all-or-nothing unless `skip_bad_rows`), then index it."""
-        report = import_file(self.store, path, kind=kind, skip_bad_rows=skip_bad_rows)
+        """Import one uploaded file (all-or-nothing unless `skip_bad_rows`) with its audit
+        entry in the same transaction, then index it."""
+        report = import_file(
+            self.store, path, kind=kind, skip_bad_rows=skip_bad_rows,
+            within=lambda done: self._audit_imports(actor, done),
+        )  # fmt: skip
+        crash_point("service.indexing")
         self._update_index(report.kind)
-        self.audit.record(actor, "import", report.kind, None, _import_detail(report))
         return report
+
+    def _audit_imports(self, actor: int | None, reports: list[ImportReport]) -> None:
+        """One audit entry per imported file, in the import's open transaction."""
+        connection = self.store.joined_connection()
+        for report in reports:
+            detail = _import_detail(report)
+            self.audit.record(actor, "import", report.kind, None, detail, connection=connection)
 
     # docking events ----------------------------------------------------------------------
     def event_plan_write(

@@ -34,6 +34,7 @@ class SqlStaging:
     def __init__(self, store: SqlRecordStore, batch: str) -> None:
         self.store = store
         self.batch = batch
+        self._counts: dict[int, int] = {}  # part → records added (read once, then counted)
 
     def add(self, part: int, kind: str, records: Sequence[Record]) -> None:
         if kind not in RECORD_KINDS:
@@ -47,6 +48,7 @@ class SqlStaging:
         ]  # fmt: skip
         if not rows:
             return
+        count = self.count(part, kind)
         statement = self._insert()(StagedRow)
         statement = statement.on_conflict_do_update(
             index_elements=["batch", "kind", "part", "id"],
@@ -55,15 +57,16 @@ class SqlStaging:
         with self.store.engine.begin() as connection:
             for start in range(0, len(rows), _CHUNK):
                 connection.execute(statement, rows[start : start + _CHUNK])
+        self._counts[part] = count + len(rows)
 
-    def count(self, part: int) -> int:
-        query = (
-            select(func.count())
-            .select_from(StagedRow)
-            .where(StagedRow.batch == self.batch, StagedRow.part == part)
-        )
-        with self.store.engine.connect() as connection:
-            return connection.scalar(query) or 0
+    def count(self, part: int, kind: str) -> int:
+        if part not in self._counts:
+            query = select(func.count()).select_from(StagedRow).where(
+                StagedRow.batch == self.batch, StagedRow.kind == kind, StagedRow.part == part
+            )
+            with self.store.engine.connect() as connection:
+                self._counts[part] = connection.scalar(query) or 0
+        return self._counts[part]
 
     def existing_ids(self, kind: str, ids: Iterable[str]) -> set[str]:
         wanted = sorted(set(ids))
@@ -81,6 +84,7 @@ class SqlStaging:
     def drop(self, part: int | None = None) -> None:
         with self.store.engine.begin() as connection:
             self._delete(connection, part)
+        self._counts.clear()
 
     def publish(
         self, parts: Sequence[tuple[int, str]], within: Within | None = None
@@ -99,6 +103,7 @@ class SqlStaging:
             self._delete(connection, None)
             if within is not None:
                 within(summaries)
+        self._counts.clear()
         return summaries
 
     def _pages(self, connection: Connection, part: int, kind: str) -> Iterator[list[Record]]:

@@ -123,7 +123,7 @@ def import_(
     for r in reports:
         if r.resumed_from:
             console.print(
-                f"「{Path(r.file).name}」接上次中断处继续导入：此前已导入 {r.resumed_from} 行",
+                f"「{Path(r.file).name}」接上次中断处继续导入：此前已校验暂存 {r.resumed_from} 行",
                 highlight=False,
             )
     skipped = [p for r in reports for p in r.problems]

@@ -4,21 +4,28 @@ half-imported.
 A directory import is all-or-nothing too: every data file is read and validated (enterprises
 first, so needs and offers may cite enterprises of the same import), every problem of every
 file is collected, and only when there are none (or `skip_bad_rows` is set) are the records
-upserted. A file that cannot be read at all (bad format, unknown column) rejects the import
-even with `skip_bad_rows`: skipping a whole file is never silent.
+of every file written, in one `upsert_many` (one transaction on SQL; a crash leaves the
+old records or the new, never some kinds of the folder). A file that cannot be read at all
+(bad format, unknown column) rejects the import even with `skip_bad_rows`: skipping a whole
+file is never silent.
 
 Large files (`stream=None` and 64 MiB or more in all, or `stream=True`) go through the
-streaming import instead (`matcher.ingest.stream`): chunk by chunk, resumable.
+streaming import instead (`matcher.ingest.stream`): chunk by chunk, resumable, published
+all at once as well.
+
+`within(reports)` runs before the import's write is final (on SQL, in its transaction):
+the service writes its audit entries there.
 """
 
 from __future__ import annotations
 
-from collections.abc import Container, Iterable, Set
+from collections.abc import Callable, Container, Iterable, Set
 from dataclasses import dataclass
 from pathlib import Path
 
 from tqdm import tqdm
 
+from matcher.crash import crash_point
 from matcher.errors import IngestError
 from matcher.ingest.kinds import KIND_ORDER, choices, kind_from_filename, resolve_kind
 from matcher.ingest.problems import Problem
@@ -27,8 +34,10 @@ from matcher.ingest.references import check_citations
 from matcher.ingest.report import ImportReport
 from matcher.ingest.stream import CHUNK_ROWS, should_stream, stream_import
 from matcher.ingest.validate import REFERENCING_KINDS, CheckedFile, check_header, check_rows
-from matcher.store import RecordStore
+from matcher.store import RecordStore, UpsertSummary
 from matcher.types import KIND_LABELS
+
+Reported = Callable[[list[ImportReport]], None]
 
 
 @dataclass
@@ -68,16 +77,18 @@ def import_file(
     stream: bool | None = None,
     checkpoints: Path | None = None,
     chunk_rows: int = CHUNK_ROWS,
+    within: Reported | None = None,
 ) -> ImportReport:
     """Import one CSV/JSONL/XLSX file; `kind` defaults to what the file name says.
 
-    `stream`, `checkpoints` and `chunk_rows` as for `import_path`.
+    `stream`, `checkpoints`, `chunk_rows` and `within` as for `import_path`.
     """
     path = Path(path)
     if path.is_dir():
         raise IngestError(f"「{path}」是文件夹，请用 import_path 导入")
     targets = [_target(path, kind)]
-    return _run(store, targets, skip_bad_rows, progress, stream, checkpoints, chunk_rows)[0]
+    options = (skip_bad_rows, progress, stream, checkpoints, chunk_rows, within)
+    return _run(store, targets, *options)[0]
 
 
 def import_path(
@@ -89,12 +100,14 @@ def import_path(
     stream: bool | None = None,
     checkpoints: Path | None = None,
     chunk_rows: int = CHUNK_ROWS,
+    within: Reported | None = None,
 ) -> list[ImportReport]:
-    """Import a file, or every data file of a folder (see `scan_folder`).
+    """Import a file, or every data file of a folder (see `scan_folder`), all or nothing.
 
-    All-or-nothing, unless streamed: `stream=True`, or `None` and the files are large
-    (`should_stream`). A streamed import writes `chunk_rows` rows at a time and, with a
-    `checkpoints` folder, resumes where an interrupted run stopped.
+    Streamed when `stream=True`, or `None` and the files are large (`should_stream`): then
+    `chunk_rows` rows at a time are staged and, with a `checkpoints` folder, an interrupted
+    run resumes where it stopped. `within(reports)` runs before the write is final (SQL: in
+    its transaction, so what it writes commits with the records).
     """
     path = Path(path)
     if not path.exists():
@@ -106,7 +119,8 @@ def import_path(
         if not targets:
             wanted = "（.csv .jsonl .xlsx，文件名表明类型，如 needs.csv）"
             raise IngestError(f"文件夹「{path}」中没有可导入的数据文件{wanted}")
-    return _run(store, targets, skip_bad_rows, progress, stream, checkpoints, chunk_rows)
+    options = (skip_bad_rows, progress, stream, checkpoints, chunk_rows, within)
+    return _run(store, targets, *options)
 
 
 def _run(
@@ -117,12 +131,14 @@ def _run(
     stream: bool | None,
     checkpoints: Path | None,
     chunk_rows: int,
+    within: Reported | None,
 ) -> list[ImportReport]:
     if stream is None:
         stream = should_stream(path for path, _ in targets)
     if stream:
-        return stream_import(store, targets, skip_bad_rows, progress, checkpoints, chunk_rows)
-    return _import(store, targets, skip_bad_rows, progress)
+        options = (skip_bad_rows, progress, checkpoints, chunk_rows, within)
+        return stream_import(store, targets, *options)
+    return _import(store, targets, skip_bad_rows, progress, within)
 
 
 def _target(path: Path, kind: str | None) -> tuple[Path, str]:
@@ -135,7 +151,11 @@ def _target(path: Path, kind: str | None) -> tuple[Path, str]:
 
 
 def _import(
-    store: RecordStore, targets: list[tuple[Path, str]], skip_bad_rows: bool, progress: bool
+    store: RecordStore,
+    targets: list[tuple[Path, str]],
+    skip_bad_rows: bool,
+    progress: bool,
+    within: Reported | None,
 ) -> list[ImportReport]:
     checked: list[CheckedFile] = []
     unreadable: list[Problem] = []
@@ -149,10 +169,20 @@ def _import(
         if kind == "enterprise":
             new_enterprises.update(record.id for record in result.records)
         checked.append(result)
+        crash_point("import.read")
     problems = unreadable + [p for result in checked for p in result.problems]
     if unreadable or (problems and not skip_bad_rows):
         raise IngestError(_failure_message(checked, unreadable, problems), problems)
-    return [_write(store, result) for result in checked]
+    reports: list[ImportReport] = []
+
+    def written(summaries: list[UpsertSummary]) -> None:
+        reports.extend(map(_report, checked, summaries))
+        if within is not None:
+            within(reports)
+
+    store.upsert_many([(result.kind, result.records) for result in checked], written)
+    crash_point("import.published")
+    return reports
 
 
 def _check_file(
@@ -179,8 +209,7 @@ def _read_checked(
         return check_rows(str(path), kind, rows, known)
 
 
-def _write(store: RecordStore, result: CheckedFile) -> ImportReport:
-    summary = store.upsert(result.kind, result.records)
+def _report(result: CheckedFile, summary: UpsertSummary) -> ImportReport:
     return ImportReport(
         file=result.file,
         kind=result.kind,

@@ -1,12 +1,19 @@
-"""Needs and offers cite enterprises: check the citations of an import against the store in
-bulk (one `existing_ids` call), never by loading every stored enterprise."""
+"""Needs and offers cite enterprises: check the citations of an import against the store (or
+a staging area, which also knows what the import staged) in bulk (one `existing_ids` call),
+never by loading every stored enterprise."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Container, Set
+from collections.abc import Callable, Container, Iterable, Set
+from typing import Protocol
 
 from matcher.ingest.validate import CheckedFile
-from matcher.store import RecordStore
+
+
+class KnownIds(Protocol):
+    """What citations are checked against: a `RecordStore` or a `Staging`."""
+
+    def existing_ids(self, kind: str, ids: Iterable[str]) -> set[str]: ...
 
 
 class _Cited:
@@ -33,7 +40,7 @@ class _AllBut:
 
 def check_citations(
     check: Callable[[Container[str]], CheckedFile],
-    store: RecordStore,
+    store: KnownIds,
     new: Set[str] = frozenset(),
 ) -> CheckedFile:
     """Run `check` (a validation of rows that cite enterprises, given the ids they may cite)

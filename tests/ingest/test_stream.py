@@ -80,18 +80,18 @@ def store(tmp_path: Path) -> JsonlRecordStore:
     return store
 
 
-def test_a_bad_chunk_stops_after_the_chunks_before_and_a_skipping_rerun_resumes(store, tmp_path):
+def test_a_bad_chunk_stops_with_nothing_published_and_a_skipping_rerun_resumes(store, tmp_path):
     path = _needs_file(tmp_path, bad_at=7)
     checkpoints = tmp_path / "cp"
     with pytest.raises(IngestError) as caught:
         import_file(store, path, stream=True, checkpoints=checkpoints, chunk_rows=3)
-    assert "第7–9行中有 1 行数据有问题" in str(caught.value) and "此前的 6 行已导入" in str(
-        caught.value
-    )
+    message = str(caught.value)
+    assert "未写入任何数据" in message and "第7–9行中有 1 行数据有问题" in message
+    assert "此前校验通过的 6 行已暂存" in message
     assert [(p.row, p.field) for p in caught.value.problems] == [(7, "amount")]
-    assert sorted(JsonlRecordStore(store.root).load("need")) == [f"N{i:03d}" for i in range(1, 7)]
+    assert JsonlRecordStore(store.root).load("need") == {}  # staged, not visible
     saved = json.loads(checkpoint_path(checkpoints, path).read_text(encoding="utf-8"))
-    assert saved["row"] == 6
+    assert (saved["row"], saved["staged"]) == (6, 6)
 
     report = import_file(
         store, path, skip_bad_rows=True, stream=True, checkpoints=checkpoints, chunk_rows=3
@@ -107,9 +107,10 @@ def test_a_changed_file_starts_over(store, tmp_path):
     checkpoints = tmp_path / "cp"
     with pytest.raises(IngestError):
         import_file(store, path, stream=True, checkpoints=checkpoints, chunk_rows=2)
+    assert JsonlRecordStore(store.root).load("need") == {}
     _needs_file(tmp_path)  # fixed: the checkpoint no longer matches
     report = import_file(store, path, stream=True, checkpoints=checkpoints, chunk_rows=2)
-    assert (report.resumed_from, report.rows, report.added, report.unchanged) == (0, 10, 6, 4)
+    assert (report.resumed_from, report.rows, report.added, report.unchanged) == (0, 10, 10, 0)
 
 
 def test_citations_of_missing_enterprises_name_row_and_field(store, tmp_path):
@@ -128,9 +129,12 @@ def test_large_files_stream_by_default(store, tmp_path, monkeypatch):
         import_file(store, path, chunk_rows=4)  # small: all or nothing
     assert JsonlRecordStore(store.root).load("need") == {}
     monkeypatch.setattr("matcher.ingest.stream.STREAM_MIN_BYTES", 1)
-    with pytest.raises(IngestError, match="导入中止"):
+    with pytest.raises(IngestError, match="导入中止，未写入任何数据"):
         import_file(store, path, chunk_rows=4)
-    assert len(JsonlRecordStore(store.root).load("need")) == 8
+    assert JsonlRecordStore(store.root).load("need") == {}
+    assert not (store.root / "records" / ".stage").exists() or not any(
+        (store.root / "records" / ".stage").iterdir()
+    )  # without checkpoints nothing is kept for a rerun
 
 
 def test_an_unreadable_file_rejects_the_streamed_import_before_any_write(store, tmp_path):
