@@ -111,8 +111,9 @@ def test_finance_outcomes_need_known_records_and_event_and_keep_corrections(outc
     with pytest.raises(OutcomeError, match="不能从「已获批」改回「已申请」"):
         outcomes.record_finance([(key, {"status": "applied", "amount": None})], "王五", T2)
     with pytest.raises(OutcomeError, match="不能填写获批金额"):
-        outcomes.record_finance([(key, {"status": "applied", "correction": True})], "王五", T2)
-    changes = {"status": "applied", "amount": None, "correction": True}
+        changes = {"status": "applied", "amount": 300, "correction": True}
+        outcomes.record_finance([(key, changes)], "王五", T2)
+    changes = {"status": "applied", "correction": True}  # the amount is cleared with it
     [back] = outcomes.record_finance([(key, changes)], "王五", T2)
     assert [(c.field, c.correction) for c in back.changes] == [("status", True), ("amount", True)]
     assert outcomes.finance_outcomes(product_ids=["F1"])["E1|F1"].event_id == "EV2"
