@@ -127,7 +127,7 @@ def test_finance_outcomes_and_their_checks(ws):
     ]  # fmt: skip
     for changes, reason in [
         ({"status": "declined", "amount": None}, "不能从「已获批」改回「未获批」"),
-        ({"status": "declined", "correction": True}, "不能填写获批金额"),
+        ({"status": "declined", "amount": 300, "correction": True}, "不能填写获批金额"),
     ]:
         with pytest.raises(OutcomeError, match=reason):
             record_finance_outcome(ws, "E1|F1", changes, "王五", T2)
