@@ -1,8 +1,7 @@
 """Interactive API docs (Swagger UI) served from vendored files, so they work offline.
 
-FastAPI's page starts Swagger UI with one inline script; the page's own CSP allows exactly
-that script (by its SHA-256) besides the vendored files, and the inline styles Swagger UI
-sets."""
+FastAPI's page starts Swagger UI with one inline script; the page's own CSP is the site's,
+also allowing exactly that script (by its SHA-256)."""
 
 from __future__ import annotations
 
@@ -21,14 +20,12 @@ _INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.S)
 
 
 def docs_csp(page: str) -> str:
-    """The site's CSP, also allowing the page's inline scripts (by hash) and inline styles."""
+    """The site's CSP, also allowing the page's inline scripts (by their hashes)."""
     hashes = " ".join(
         "'sha256-" + base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() + "'"
         for s in _INLINE_SCRIPT.findall(page)
     )
-    return CSP.replace("script-src 'self'", f"script-src 'self' {hashes}").replace(
-        "style-src 'self'", "style-src 'self' 'unsafe-inline'"
-    )
+    return CSP.replace("script-src 'self'", f"script-src 'self' {hashes}")
 
 
 @router.get("/docs", include_in_schema=False)

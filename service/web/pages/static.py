@@ -13,6 +13,7 @@ router = APIRouter(route_class=WebRoute)
 
 FILES: dict[str, str] = {
     "style.css": "text/css",
+    "events.css": "text/css",  # the 对接活动 pages
     "htmx.min.js": "text/javascript",  # htmx 2.0.11, 0BSD
     "job.js": "text/javascript",  # a job page's progress (no inline script: CSP)
     "swagger-ui-bundle.js": "text/javascript",  # swagger-ui-dist 5.35.0, Apache-2.0
