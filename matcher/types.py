@@ -75,6 +75,10 @@ RuleField = Literal[
     "tiers", "chain", "district", "size", "employees", "revenue", "age_years", "whitelist",
     "amount", "term_months", "collateral",
 ]  # fmt: skip
+# The rule fields compared by size (ge, le, between).
+NUMERIC_RULE_FIELDS: tuple[str, ...] = (
+    "employees", "revenue", "age_years", "amount", "term_months",
+)  # fmt: skip
 CheckStatus = Literal["passed", "failed", "unknown"]
 RuleOp = Literal["in", "not_in", "ge", "le", "eq", "between"]
 
@@ -120,13 +124,24 @@ class Rule(PlainTextModel):
 
     @model_validator(mode="after")
     def _check_value(self) -> Rule:
-        if self.op in ("in", "not_in") and not isinstance(self.value, list):
-            raise ValueError(f"规则 {self.field} {self.op} 需要列表值")
-        if self.op == "between" and not (isinstance(self.value, list) and len(self.value) == 2):
+        value, rule = self.value, f"规则 {self.field} {self.op}"
+        if self.op in ("in", "not_in") and not (
+            isinstance(value, list) and all(isinstance(v, str | int | float) for v in value)
+        ):
+            raise ValueError(f"{rule} 需要列表值（文字或数值）")
+        if self.op in ("ge", "le", "between") and self.field not in NUMERIC_RULE_FIELDS:
+            raise ValueError(f"{rule}：只有数值字段（{'、'.join(NUMERIC_RULE_FIELDS)}）可比较大小")
+        if self.op == "between" and not (
+            isinstance(value, list) and len(value) == 2 and all(map(_is_number, value))
+        ):
             raise ValueError(f"规则 {self.field} between 需要 [下限, 上限]")
-        if self.op in ("ge", "le") and not isinstance(self.value, int | float):
-            raise ValueError(f"规则 {self.field} {self.op} 需要数值")
+        if self.op in ("ge", "le") and not _is_number(value):
+            raise ValueError(f"{rule} 需要数值")
         return self
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 class Enterprise(Record):

@@ -20,6 +20,7 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from matcher.errors import (
     ConflictError,
@@ -61,6 +62,9 @@ MESSAGES: dict[int, str] = {
     422: "请求参数有误",
     429: "请求过于频繁，请稍后再试",
 }
+# FastAPI's 400 for a body it cannot decode (not UTF-8, a broken multipart form).
+UNPARSABLE_BODY = "There was an error parsing the body"
+UNPARSABLE_MESSAGE = "无法解析请求体：应为 UTF-8 编码的 JSON，或格式正确的 multipart/form-data 表单"
 _SERVICE_REASONS = {
     "json_invalid": "请求体不是合法的 JSON",
     "json_type": "请求体应为 JSON 对象",
@@ -206,6 +210,16 @@ def matcher_error_response(error: MatcherError) -> JSONResponse:
     return _response(status, CODES.get(status, "bad_request"), str(error), details)
 
 
+def allowed_methods(request: Request) -> str:
+    """Every method some route of the app serves at the request's path (one route per method,
+    so Starlette's own `Allow` names only the first route's)."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        if route.matches(request.scope)[0] != Match.NONE:
+            methods |= getattr(route, "methods", None) or set()
+    return ", ".join(sorted(methods))
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Register the JSON error handlers on `app`."""
 
@@ -226,10 +240,16 @@ def install_error_handlers(app: FastAPI) -> None:
         return _response(422, "validation_error", validation_message(details), details)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         detail = exc.detail if isinstance(exc.detail, str) and not exc.detail.isascii() else None
+        if exc.detail == UNPARSABLE_BODY:
+            detail = UNPARSABLE_MESSAGE
         message = detail or MESSAGES.get(exc.status_code, "请求失败")
-        return _response(exc.status_code, CODES.get(exc.status_code, "bad_request"), message)
+        response = _response(exc.status_code, CODES.get(exc.status_code, "bad_request"), message)
+        response.headers.update(exc.headers or {})
+        if exc.status_code == 405:
+            response.headers["Allow"] = allowed_methods(request)
+        return response
 
     @app.exception_handler(MatcherError)
     async def _matcher(_: Request, exc: MatcherError) -> JSONResponse:

@@ -259,7 +259,7 @@ def publish(
 
     def change(plan: EventPlan) -> str:
         if published and not any(m.slot is not None for m in plan.meetings):
-            raise MatcherError("还没有排好时段的会谈，请先生成配对与日程再发布")
+            raise ConflictError("还没有排好时段的会谈，请先生成配对与日程再发布")
         plan.published = published
         return "发布日程" if published else "撤回日程"
 

@@ -15,8 +15,9 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, Depends, FastAPI
 
 from service.errors import install_error_handlers
-from service.plain_params import plain_parameters
 from service.headers import SecurityHeaders
+from service.openapi import install_contract
+from service.plain_params import plain_parameters
 from service.routers import (
     audit,
     docs,
@@ -106,6 +107,7 @@ def create_app(settings: ServiceSettings | None = None, progress: bool | None = 
     )
     app.state.service = state
     install_error_handlers(app)
+    install_contract(app)
     app.add_middleware(SecurityHeaders)
     app.include_router(health.router)
     app.include_router(docs.router)

@@ -17,10 +17,18 @@ IF_MATCH_DESCRIPTION = (
     "返回 409「数据已被他人修改，请刷新后重试」且不做任何修改；不给出时照常修改"
     "（作用于当前数据，以最后一次写入为准）"
 )
+_TAG = re.compile(r'^(?:W/)?"?([0-9]{1,18})"?$')
+# What `expected_version` accepts, stated in the OpenAPI document.
+IF_MATCH_PATTERN = r'^\s*(\*|(W/)?"?[0-9]{1,18}"?)\s*$'
 IfMatch = Annotated[
-    str | None, Header(alias="If-Match", description=IF_MATCH_DESCRIPTION, examples=['"3"'])
+    str | None,
+    Header(
+        alias="If-Match",
+        description=IF_MATCH_DESCRIPTION,
+        examples=['"3"'],
+        json_schema_extra={"pattern": IF_MATCH_PATTERN},
+    ),
 ]
-_TAG = re.compile(r'^(?:W/)?"?(\d{1,18})"?$')
 
 
 def etag(version: int) -> str:

@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Callable
 
 from matcher.embed.base import Encoder
-from matcher.errors import MatcherError
+from matcher.errors import ConflictError, MatcherError, NotFoundError
 from matcher.events.candidates import candidate_meetings
 from matcher.events.model import EventPlan, Meeting, Shortfall
 from matcher.events.pairing import Pair, PairingProblem, solve
@@ -25,15 +25,15 @@ def _no_progress(done: int, total: int, message: str) -> None:
 
 
 def ensure_pairable(plan: EventPlan) -> None:
-    """`MatcherError` unless the plan has participants to pair."""
+    """`ConflictError` unless the plan has participants to pair."""
     if not plan.participants:
-        raise MatcherError(NO_PARTICIPANTS)
+        raise ConflictError(NO_PARTICIPANTS)
 
 
 def ensure_schedulable(plan: EventPlan) -> None:
-    """`MatcherError` unless the plan has meetings to schedule."""
+    """`ConflictError` unless the plan has meetings to schedule."""
     if not plan.meetings:
-        raise MatcherError(NO_MEETINGS)
+        raise ConflictError(NO_MEETINGS)
 
 
 def _oriented(plan: EventPlan, first: str, second: str) -> tuple[str, str]:
@@ -201,7 +201,7 @@ def _find(plan: EventPlan, a: str, b: str) -> Meeting:
     for meeting in plan.meetings:
         if meeting.key == key:
             return meeting
-    raise MatcherError(f"没有 {a} 与 {b} 的会谈")
+    raise NotFoundError(f"没有 {a} 与 {b} 的会谈")
 
 
 def lock_meeting(plan: EventPlan, a: str, b: str, locked: bool = True) -> EventPlan:

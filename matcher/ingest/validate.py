@@ -166,6 +166,8 @@ def translate_error(error: ErrorDetails, blank: bool = False) -> str:
         "string_too_long": f"长度不能超过{ctx.get('max_length')}个字符",
         "string_type": f"应为文本，实际为{shown}",
         "string_unicode": "含有无效的 Unicode 字符（孤立的代理字符）",
+        "string_pattern_mismatch": f"格式不正确（应符合 {ctx.get('pattern')}），实际为{shown}",
+        "too_long": f"最多{ctx.get('max_length')}项",
         "list_type": f"应为列表，实际为{shown}",
         "dict_type": f"应为对象（{{...}}），实际为{shown}",
         "model_type": f"应为对象（{{...}}），实际为{shown}",

@@ -23,7 +23,7 @@ from service.errors import ApiError, forbidden, ingest_error_response
 from service.routers.crud import new_id
 from service.routers.imports import safe_name
 from service.routers.jobs import Wait, accepted, finished
-from service.schemas.common import ERROR_RESPONSES
+from service.schemas.common import ERROR_RESPONSES, UPLOAD_RESPONSES
 from service.schemas.events import (
     AgendaPublic,
     EventCreate,
@@ -136,8 +136,9 @@ def add_participants(
 
 
 @router.post(
-    "/{event_id}/participants/upload", response_model=ParticipantsAdded, summary="上传参会方文件"
-)
+    "/{event_id}/participants/upload", response_model=ParticipantsAdded, summary="上传参会方文件",
+    responses=UPLOAD_RESPONSES,
+)  # fmt: skip
 def upload_participants(
     event_id: EventId,
     state: State,

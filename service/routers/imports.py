@@ -24,7 +24,7 @@ from service.errors import ApiError, ingest_error_response
 from service.jobs import Progress
 from service.routers.crud import invalid_field
 from service.routers.jobs import Wait, accepted, finished
-from service.schemas.common import ERROR_RESPONSES
+from service.schemas.common import ERROR_RESPONSES, UPLOAD_RESPONSES
 from service.schemas.imports import ImportReportPublic
 from service.schemas.jobs import JobAccepted
 from service.state import ServiceState
@@ -95,7 +95,8 @@ def start_import(
 
 @router.post(
     "/import", response_model=JobAccepted, status_code=202, summary="导入数据文件",
-    responses={200: {"model": ImportReportPublic, "description": "wait=true：导入结果"}},
+    responses={200: {"model": ImportReportPublic, "description": "wait=true：导入结果"},
+               **UPLOAD_RESPONSES},
 )  # fmt: skip
 def import_upload(
     state: State,

@@ -7,7 +7,6 @@ as `If-Match` (see `service.versions`), the sheet in its 版本 column."""
 from __future__ import annotations
 
 import tempfile
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import quote
@@ -29,7 +28,8 @@ from service.outcomes import (
     record_meeting,
 )
 from service.routers.imports import MAX_UPLOAD_BYTES, safe_name
-from service.schemas.common import ERROR_RESPONSES
+from service.schemas.common import ERROR_RESPONSES, UPLOAD_RESPONSES
+from service.schemas.fields import IsoDate
 from service.schemas.outcomes import (
     ChangePublic,
     FinanceOutcomeUpdate,
@@ -98,7 +98,7 @@ def get_overdue(
     state: State,
     key: StaffKey,
     on: Annotated[
-        date | None, Query(alias="date", description="以该日为今天（YYYY-MM-DD），默认今天")
+        IsoDate | None, Query(alias="date", description="以该日为今天（YYYY-MM-DD），默认今天")
     ] = None,
 ) -> OverdueList:
     """下次跟进日期已过、尚未签约（会谈）或办结（融资）的事项，最早的在前，附联系人和负责人。"""
@@ -143,7 +143,10 @@ def get_followup_sheet(event_id: EventId, state: State, key: StaffKey) -> Respon
 
 
 @router.post(
-    "/events/{event_id}/followup", response_model=FollowupImported, summary="上传填好的跟踪表"
+    "/events/{event_id}/followup",
+    response_model=FollowupImported,
+    summary="上传填好的跟踪表",
+    responses=UPLOAD_RESPONSES,
 )
 def post_followup_sheet(
     event_id: EventId,

@@ -3,16 +3,17 @@ HTML or a PNG chart (exports are audited)."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
+from matcher.types import CHAINS
 from service.deps import StaffKey, State
 from service.outcomes import REPORT_FORMATS, ReportQuery, funnel_report, report_file
 from service.routers.outcomes import attachment
 from service.schemas.common import ERROR_RESPONSES
+from service.schemas.fields import DISTRICT_NAMES, IsoDate, one_of
 from service.schemas.outcomes import ReportPublic
 
 router = APIRouter(prefix="/reports", tags=["报告"], responses=ERROR_RESPONSES)
@@ -20,13 +21,25 @@ router = APIRouter(prefix="/reports", tags=["报告"], responses=ERROR_RESPONSES
 
 def report_query(
     event: Annotated[str | None, Query(description="只看某场活动（活动编号）")] = None,
-    chain: Annotated[str | None, Query(description="只看某产业链的企业，如 人工智能")] = None,
-    district: Annotated[str | None, Query(description="只看某区市的企业，如 黄岛")] = None,
+    chain: Annotated[
+        str | None,
+        Query(
+            description="只看某产业链的企业，如 人工智能", json_schema_extra=one_of([*CHAINS, ""])
+        ),
+    ] = None,
+    district: Annotated[
+        str | None,
+        Query(
+            description="只看某区市的企业，如 黄岛（也可写全称 黄岛区）",
+            json_schema_extra=one_of([*DISTRICT_NAMES, ""]),
+        ),
+    ] = None,
     start: Annotated[
-        date | None, Query(alias="from", description="活动日期起（含），YYYY-MM-DD")
+        IsoDate | None, Query(alias="from", description="活动日期起（含），YYYY-MM-DD")
     ] = None,
     end: Annotated[
-        date | None, Query(alias="to", description="活动日期止（含），YYYY-MM-DD")
+        IsoDate | None,
+        Query(alias="to", description="活动日期止（含），YYYY-MM-DD，不早于 from"),
     ] = None,
 ) -> ReportQuery:
     return ReportQuery(event or None, chain or None, district or None, start, end)

@@ -2,36 +2,61 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from pydantic import Field
 
 from matcher.types import CHAINS, DISTRICTS, SIZES, TIERS
 from service.schemas.common import ApiModel, partial_model
-from service.schemas.fields import NewId, RecordId
+from service.schemas.fields import (
+    CREDIT_CODE,
+    DISTRICT_NAMES,
+    NOT_BLANK,
+    IsoDate,
+    NewId,
+    RecordId,
+    each_of,
+    one_of,
+)
 
 
 class EnterpriseFields(ApiModel):
     """企业信息"""
 
-    name: str = Field(description="企业名称", examples=["青岛海鑫新能源科技有限公司"])
-    credit_code: str = Field(
-        description="统一社会信用代码（18位，校验位按 GB 32100 核验）",
-        examples=["91370283786588941A"],
+    name: str = Field(
+        description="企业名称", examples=["青岛海鑫新能源科技有限公司"], json_schema_extra=NOT_BLANK
     )
-    district: str = Field(description=f"所在区市，可选：{'、'.join(DISTRICTS)}", examples=["黄岛"])
-    chain: str = Field(description=f"所属产业链，可选：{'、'.join(CHAINS)}", examples=["智能装备"])
+    credit_code: str = Field(
+        description="统一社会信用代码（18位，不含 I、O、S、V、Z；校验位按 GB 32100 核验）",
+        examples=["91370283786588941A"],
+        json_schema_extra=CREDIT_CODE,
+    )
+    district: str = Field(
+        description=f"所在区市，可选：{'、'.join(DISTRICTS)}（也可写全称，如 黄岛区）",
+        examples=["黄岛"],
+        json_schema_extra=one_of(DISTRICT_NAMES),
+    )
+    chain: str = Field(
+        description=f"所属产业链，可选：{'、'.join(CHAINS)}",
+        examples=["智能装备"],
+        json_schema_extra=one_of(CHAINS),
+    )
     tiers: list[str] = Field(
         default_factory=list,
         description=f"企业梯度（可多选）：{'、'.join(TIERS)}",
         examples=[["专精特新"]],
+        json_schema_extra=each_of(TIERS),
     )
-    size: str = Field(description=f"企业规模，可选：{'、'.join(SIZES)}", examples=["小型"])
+    size: str = Field(
+        description=f"企业规模，可选：{'、'.join(SIZES)}",
+        examples=["小型"],
+        json_schema_extra=one_of(SIZES),
+    )
     employees: int = Field(ge=0, description="从业人数", examples=[120])
     revenue: float = Field(ge=0, description="营业收入，万元", examples=[3000])
-    founded: date = Field(description="成立日期", examples=["2016-05-01"])
+    founded: IsoDate = Field(description="成立日期", examples=["2016-05-01"])
     description: str = Field(
-        description="企业简介（用于匹配）", examples=["生产储能电池包与电池管理系统"]
+        description="企业简介（用于匹配）",
+        examples=["生产储能电池包与电池管理系统"],
+        json_schema_extra=NOT_BLANK,
     )
     whitelist: bool = Field(False, description="是否在信贷白名单中", examples=[True])
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from typing import Any
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from matcher.events.model import (
     EVENT_KIND_LABELS,
@@ -21,7 +20,7 @@ from matcher.events.model import (
 )
 from matcher.types import CHAINS
 from service.schemas.common import ApiModel
-from service.schemas.fields import NewId
+from service.schemas.fields import ClockTime, IsoDate, NewId, one_of
 
 PARTICIPANT_ID = "参会方编号：企业为企业编号，高校为「U:高校名称」，银行为「B:银行名称」"
 
@@ -39,10 +38,15 @@ class EventCreate(ApiModel):
         examples=["industry"],
     )
     chain: str | None = Field(
-        None, description="产业链（按产业链选取参会方时使用）", examples=["人工智能"]
+        None,
+        description="产业链（按产业链选取参会方时使用）",
+        examples=["人工智能"],
+        json_schema_extra=one_of([*CHAINS, "", None]),
     )
-    date: dt.date = Field(description="活动日期", examples=["2026-12-03"])
-    start: dt.time = Field(dt.time(9), description="第一场开始时间（HH:MM）", examples=["09:00"])
+    date: IsoDate = Field(description="活动日期", examples=["2026-12-03"])
+    start: ClockTime = Field(
+        dt.time(9), description="第一场开始时间（HH:MM，北京时间）", examples=["09:00"]
+    )
     minutes: int = Field(20, ge=5, le=240, description="每场会谈分钟数", examples=[20])
     gap: int = Field(5, ge=0, le=120, description="场间休息分钟数", examples=[5])
     slots: int = Field(8, ge=1, le=48, description="场次数", examples=[8])
@@ -61,16 +65,6 @@ class EventCreate(ApiModel):
         if value and value not in CHAINS:
             raise ValueError(f"未知的产业链「{value}」，可选：{'、'.join(CHAINS)}")
         return value or None
-
-    @field_validator("start", mode="before")
-    @classmethod
-    def _clock(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            try:
-                return dt.time.fromisoformat(value.strip())
-            except ValueError:
-                raise ValueError(f"应为时间（如 09:00），实际为「{value}」") from None
-        return value
 
     @model_validator(mode="after")
     def _same_day(self) -> EventCreate:
@@ -130,6 +124,15 @@ class ParticipantIn(ApiModel):
 class ParticipantsAdd(ApiModel):
     """添加参会方：逐个列出，和/或按活动的产业链自动选取"""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [  # at least one of the two (see `_something`)
+                {"required": ["participants"], "properties": {"participants": {"minItems": 1}}},
+                {"required": ["by_chain"], "properties": {"by_chain": {"minimum": 1}}},
+            ]
+        }
+    )
+
     participants: list[ParticipantIn] = Field(
         default_factory=list, max_length=5000, description="参会方列表（同编号的会被替换）"
     )
@@ -170,8 +173,8 @@ class SlotPublic(BaseModel):
     """一个时段"""
 
     index: int = Field(description="时段序号（从 0 开始）", examples=[0])
-    start: dt.time = Field(description="开始时间", examples=["09:00"])
-    end: dt.time = Field(description="结束时间", examples=["09:20"])
+    start: ClockTime = Field(description="开始时间", examples=["09:00:00"])
+    end: ClockTime = Field(description="结束时间", examples=["09:20:00"])
     label: str = Field(description="显示文字", examples=["09:00–09:20"])
 
 

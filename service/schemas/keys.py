@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
+from service.auth import SCOPED_ROLES, STAFF
 from service.schemas.common import ApiModel
 
 Role = Literal["admin", "organiser", "enterprise", "bank", "university"]
@@ -19,6 +20,25 @@ ROLE_DESCRIPTION = (
 class KeyCreate(ApiModel):
     """新建 API 密钥"""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [  # what `storage.keys` checks: a scope for scoped roles, none for staff
+                {
+                    "required": ["scope_id"],
+                    "properties": {
+                        "role": {"enum": list(SCOPED_ROLES)},
+                        "scope_id": {"type": "string", "pattern": r"\S"},
+                    },
+                },
+                {
+                    "properties": {
+                        "role": {"enum": list(STAFF)},
+                        "scope_id": {"enum": [None, ""]},
+                    }
+                },
+            ]
+        }
+    )
     role: Role = Field(description=ROLE_DESCRIPTION, examples=["enterprise"])
     scope_id: str | None = Field(
         None,

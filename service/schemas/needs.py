@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from pydantic import Field
 
-from matcher.types import NeedKind
+from matcher.types import COLLATERAL_ALIASES, COLLATERALS, NeedKind
 from service.schemas.common import ApiModel, partial_model
-from service.schemas.fields import EnterpriseRef, NewId, RecordId
+from service.schemas.fields import NOT_BLANK, EnterpriseRef, IsoDate, NewId, RecordId, one_of
 
 
 class NeedFields(ApiModel):
@@ -22,6 +20,7 @@ class NeedFields(ApiModel):
     text: str = Field(
         description="需求描述（用于匹配）",
         examples=["电池包高温下温升过快，需要锂电池热管理和散热技术"],
+        json_schema_extra=NOT_BLANK,
     )
     amount: float | None = Field(
         None, gt=0, description="融资金额，万元（融资需求）", examples=[300]
@@ -34,12 +33,13 @@ class NeedFields(ApiModel):
         description="担保方式（融资需求）：信用、抵押、质押、知识产权质押、保证；"
         "不填时从需求描述中识别",
         examples=["抵押"],
+        json_schema_extra=one_of([*COLLATERALS, *COLLATERAL_ALIASES, None]),
     )
     purpose: str | None = Field(
         None, description="资金用途（融资需求），如流动资金、设备购置、研发", examples=["流动资金"]
     )
     patents: int | None = Field(None, ge=0, description="企业自述的专利数量", examples=[3])
-    deadline: date | None = Field(None, description="截止日期", examples=["2026-12-31"])
+    deadline: IsoDate | None = Field(None, description="截止日期", examples=["2026-12-31"])
 
 
 class NeedCreate(NeedFields):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from service.schemas.common import ApiModel, partial_model
-from service.schemas.fields import EnterpriseRef, NewId, RecordId
+from service.schemas.fields import NOT_BLANK, EnterpriseRef, NewId, RecordId
 
 
 class OfferFields(ApiModel):
@@ -15,6 +15,7 @@ class OfferFields(ApiModel):
     text: str = Field(
         description="供给描述：企业能向产业链提供什么（用于匹配）",
         examples=["承接数控精密机械加工，铝合金、不锈钢结构件加工"],
+        json_schema_extra=NOT_BLANK,
     )
 
 

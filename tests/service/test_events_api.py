@@ -261,9 +261,9 @@ def test_bad_inputs_are_chinese_4xx(sqlite_service):
     create(service, "EV-bad")
     again = {"id": "EV-bad", "name": "重复", "date": "2026-12-03"}
     check("POST", "/api/events", 409, "已存在", json=again)
-    check("POST", "/api/events/EV-bad/pair", 400, "还没有参会方")
-    check("POST", "/api/events/EV-bad/schedule", 400, "请先运行配对")
-    check("POST", "/api/events/EV-bad/publish", 400, "请先生成配对与日程")
+    check("POST", "/api/events/EV-bad/pair", 409, "还没有参会方")
+    check("POST", "/api/events/EV-bad/schedule", 409, "请先运行配对")
+    check("POST", "/api/events/EV-bad/publish", 409, "请先生成配对与日程")
     day = {"name": "夜场", "date": "2026-12-03"}
     body = check("POST", "/api/events", 422, json={**day, "chain": "火星"})
     assert "未知的产业链「火星」" in body["details"][0]["reason"]
@@ -283,7 +283,7 @@ def test_bad_inputs_are_chinese_4xx(sqlite_service):
     meetings = "/api/events/EV-bad2/meetings"
     body = check("POST", f"{meetings}/must-meet", 422, "E404", json={"a": "E1", "b": "E404"})
     assert body["details"][0]["field"] == "b"
-    check("POST", f"{meetings}/lock", 400, "没有 E1 与 E3 的会谈", json={"a": "E1", "b": "E3"})
+    check("POST", f"{meetings}/lock", 404, "没有 E1 与 E3 的会谈", json={"a": "E1", "b": "E3"})
     check("POST", f"{meetings}/lock", 422, "同一个参会方", json={"a": "E1", "b": "E1"})
     check("POST", f"{meetings}/explode", 422, json={"a": "E1", "b": "E3"})
     check("GET", "/api/events/EV-bad2/export/secrets.txt", 422)

@@ -104,7 +104,7 @@ def test_pairing_and_scheduling_run_as_jobs(service):
     # what can be refused at once still is, without a job
     create(service, "EV-empty")
     refused = post(service, "/api/events/EV-empty/regenerate")
-    assert refused.status_code == 400 and "还没有参会方" in refused.json()["message"]
+    assert refused.status_code == 409 and "还没有参会方" in refused.json()["message"]
 
 
 def test_only_the_creator_and_admins_see_a_job(service):

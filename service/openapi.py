@@ -1,0 +1,99 @@
+"""The OpenAPI document states what the validators enforce beyond what the models emit.
+
+Every text a request carries refuses control characters (`matcher.plain_text`, enforced by
+the models and `service.plain_params`): each string of a query, path or form parameter and
+of a request body gets a `pattern` saying so, allowing tab and line breaks only in the
+multi-line fields; form field names get one too. Strings with their own choices (`enum`) or
+formats (dates, files) keep theirs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from fastapi import FastAPI
+
+from matcher.plain_text import MULTILINE_FIELDS
+
+SINGLE_LINE = r"^[^\u0000-\u001f\u007f-\u009f]*$"
+MULTI_LINE = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$"
+_OWN_FORMATS = frozenset({"binary", "date", "date-time"})
+_REF = "#/components/schemas/"
+_FORMS = ("multipart/form-data", "application/x-www-form-urlencoded")
+
+
+def install_contract(app: FastAPI) -> None:
+    """Make `app.openapi()` return the document with the text patterns (built once)."""
+    generate: Callable[[], dict[str, Any]] = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = with_text_patterns(generate())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def with_text_patterns(document: dict[str, Any]) -> dict[str, Any]:
+    """`document` (changed in place) with the control-character patterns on request text."""
+    components = document.get("components", {}).get("schemas", {})
+    for operation in _operations(document):
+        for parameter in operation.get("parameters", []):
+            if parameter.get("in") in ("query", "path"):
+                _restrict(parameter.get("schema", {}), multiline=False)
+        for media, content in operation.get("requestBody", {}).get("content", {}).items():
+            _restrict(content.get("schema", {}), multiline=False)
+            if media in _FORMS:  # form field names are checked too
+                name = content.get("schema", {}).get("$ref", "")[len(_REF) :]
+                components.get(name, {})["propertyNames"] = {"pattern": SINGLE_LINE}
+    for name in _request_components(document, components):
+        schema = components[name]
+        for field, prop in schema.get("properties", {}).items():
+            _restrict(prop, multiline=field in MULTILINE_FIELDS)
+    return document
+
+
+def _operations(document: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    for methods in document.get("paths", {}).values():
+        yield from methods.values()
+
+
+def _request_components(document: dict[str, Any], components: dict[str, Any]) -> set[str]:
+    """Names of the component schemas a request body uses, directly or nested."""
+    found: set[str] = set()
+    todo = [
+        content.get("schema", {})
+        for operation in _operations(document)
+        for content in operation.get("requestBody", {}).get("content", {}).values()
+    ]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, dict):
+            ref = node.get("$ref", "")
+            if ref.startswith(_REF) and ref[len(_REF) :] not in found:
+                found.add(ref[len(_REF) :])
+                todo.append(components.get(ref[len(_REF) :], {}))
+            todo.extend(node.values())
+        elif isinstance(node, list):
+            todo.extend(node)
+    return found
+
+
+def _restrict(schema: Any, multiline: bool) -> None:
+    """Add the pattern to every plain string of `schema` (through unions and lists)."""
+    if not isinstance(schema, dict) or "$ref" in schema:
+        return
+    for key in ("anyOf", "oneOf", "allOf"):
+        for branch in schema.get(key, []):
+            _restrict(branch, multiline)
+    _restrict(schema.get("items"), multiline)
+    if schema.get("type") != "string" or "enum" in schema or "const" in schema:
+        return
+    if schema.get("format") in _OWN_FORMATS:
+        return
+    pattern = MULTI_LINE if multiline else SINGLE_LINE
+    if "pattern" not in schema:
+        schema["pattern"] = pattern
+    elif {"pattern": pattern} not in schema.setdefault("allOf", []):
+        schema["allOf"].append({"pattern": pattern})
