@@ -434,7 +434,8 @@ class JsonlRecordStore:
         for part, kind in parts:
             added = updated = unchanged = 0
             for chunk in batched(staged_records(folder, part, kind), APPLY_CHUNK):
-                summary = self._upsert_locked(kind, chunk, None)
+                latest = {record.id: record for record in chunk}  # a later line of an id wins
+                summary = self._upsert_locked(kind, list(latest.values()), None)
                 added += summary.added
                 updated += summary.updated
                 unchanged += summary.unchanged

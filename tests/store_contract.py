@@ -135,3 +135,45 @@ def test_contract_streaming_reads(store_factory):
     assert reopened.existing_ids("need", ["N001", "N404", "N012"]) == {"N001", "N012"}
     assert list(reopened.iter_records("offer")) == []
     assert reopened.existing_ids("offer", ["O1"]) == set()
+
+
+def test_contract_upsert_many_writes_several_kinds(store_factory):
+    store = store_factory()
+    store.upsert("enterprise", [make_enterprise("E1")])
+    seen: list[list] = []
+    summaries = store.upsert_many(
+        [("enterprise", [make_enterprise("E1"), make_enterprise("E2")]),
+         ("need", [need("N1"), need("N2")])],
+        within=seen.append,
+    )  # fmt: skip
+    assert [(s.added, s.updated, s.unchanged) for s in summaries] == [(1, 0, 1), (2, 0, 0)]
+    assert seen == [summaries]
+    reopened = store_factory()
+    assert list(reopened.load("enterprise")) == ["E1", "E2"]
+    assert list(reopened.load("need")) == ["N1", "N2"]
+
+
+def test_contract_staged_records_are_invisible_until_published_all_at_once(store_factory):
+    store = store_factory()
+    store.upsert("need", [need("N1", text="旧的需求文本")])
+    staging = store.staging("import-test")
+    staging.add(0, "enterprise", [make_enterprise("E7")])
+    staging.add(1, "need", [need("N1"), need("N2")])
+    staging.add(1, "need", [need("N2", text="后一批的需求文本")])  # a later chunk wins
+    assert store_factory().existing_ids("enterprise", ["E7"]) == set()
+    assert store_factory().get("need", "N1").text == "旧的需求文本"
+    again = store_factory().staging("import-test")  # another process finds what was staged
+    assert again.existing_ids("enterprise", ["E7", "E404"]) == {"E7"}
+    assert again.count(1, "need") >= 2 and again.count(0, "enterprise") == 1
+    summaries = again.publish([(0, "enterprise"), (1, "need")])
+    assert [s.added for s in summaries] == [1, 1] and summaries[1].updated == 1
+    reopened = store_factory()
+    assert reopened.get("need", "N2").text == "后一批的需求文本"
+    assert reopened.get("need", "N1") == need("N1")
+    assert list(reopened.load("enterprise")) == ["E7"]
+    fresh = store_factory().staging("import-test")
+    assert fresh.count(1, "need") == 0  # a published batch is gone
+    fresh.add(0, "offer", [Offer(id="O1", enterprise_id="E7", text="精密加工")])
+    fresh.drop()
+    assert fresh.publish([(0, "offer")])[0].added == 0
+    assert store_factory().count("offer") == 0

@@ -1,6 +1,7 @@
 """`matcher index` killed with SIGKILL mid-embedding: nothing half-built is published, and a
 rerun continues from the embedding cache's last checkpoint to the same indexes as an
-uninterrupted build."""
+uninterrupted build. Killed while writing a new snapshot's files: the snapshot published
+before stays in use, and the temporary file the kill left is gone at the next run."""
 
 from __future__ import annotations
 
@@ -16,8 +17,9 @@ import numpy as np
 import pytest
 
 from matcher.config import Settings
-from matcher.index.builder import load_indexes
-from matcher.index.snapshots import read_pointer
+from matcher.crash import CRASH_VARIABLE
+from matcher.index.builder import build_indexes, load_indexes
+from matcher.index.snapshots import read_pointer, snapshot_dir
 from matcher.types import Offer
 from matcher.workspace import Workspace, init_workspace
 
@@ -81,3 +83,28 @@ def test_killed_index_build_resumes_to_the_same_indexes(tmp_path: Path, sentence
     assert dense.search(probe, 5)[1] == dense_whole.search(probe, 5)[1]
     queries = ["五轴数控机床寻求合作开发", "海水淡化反渗透膜需要融资支持"]
     assert lexical.search_texts(queries, 5)[1] == lexical_whole.search_texts(queries, 5)[1]
+
+
+@pytest.mark.slow  # two `matcher index` processes with the real encoder: about 15 s
+def test_a_build_killed_while_writing_its_files_keeps_the_published_snapshot(
+    tmp_path: Path, sentences
+) -> None:
+    records = offers(sentences)[:60]
+    workspace = workspace_with(tmp_path / "ws", records[:30])
+    build_indexes(workspace, ["offer"], progress=False)
+    before = read_pointer(workspace, "offer")
+    workspace.store.upsert("offer", records[30:])
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    killed = subprocess.run(index_command(workspace.root), env={**env, CRASH_VARIABLE:
+                            "atomic.replace:4"}, capture_output=True, check=False)  # fmt: skip
+    assert killed.returncode == -signal.SIGKILL
+    assert read_pointer(workspace, "offer") == before  # the old snapshot is still the one
+    published = snapshot_dir(workspace, "offer") / "dense" / "vectors.ids.json"
+    assert len(json.loads(published.read_text(encoding="utf-8"))["ids"]) == 30  # intact
+    assert list(workspace.root.rglob(".*.tmp"))  # the kill left a temporary file
+
+    env.pop(CRASH_VARIABLE, None)
+    subprocess.run(index_command(workspace.root), env=env, capture_output=True, check=True)
+    assert list(workspace.root.rglob(".*.tmp")) == []
+    assert read_pointer(workspace, "offer") != before
+    assert sorted(load_indexes(workspace, "offer")[0].ids) == [r.id for r in records]

@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from matcher.errors import MatcherError, NotFoundError
 from matcher.store import content_hash
 from matcher.types import Need, Offer
+from storage.audit import AuditRepository
 from storage.models import EnterpriseRow, KindVersion
 from storage.records import SqlRecordStore
 from tests.conftest import make_enterprise
@@ -214,3 +215,23 @@ def test_reads_by_id_reuse_parsed_rows_only_at_their_current_version(store_facto
     assert changed["E2"] is first["E2"]
     writer.delete("enterprise", ["E2"])
     assert list(reader.get_many("enterprise", ["E1", "E2"])) == ["E1"]
+
+
+def test_upsert_many_is_one_transaction_with_what_joins_it(store, store_factory, engine):
+    store.upsert("enterprise", [make_enterprise("E1")])
+    audit = AuditRepository(engine)
+
+    def audited_then_refused(_summaries) -> None:
+        audit.record(None, "import", "need", None, "半途", connection=store.joined_connection())
+        raise RuntimeError("killed before the commit")
+
+    writes = [("enterprise", [make_enterprise("E2")]), ("need", [Need(id="N1",
+              enterprise_id="E1", kind="tech", text="需要机器视觉缺陷检测算法")])]  # fmt: skip
+    with pytest.raises(RuntimeError):
+        store.upsert_many(writes, within=audited_then_refused)
+    reopened = store_factory()
+    assert list(reopened.load("enterprise")) == ["E1"] and reopened.count("need") == 0
+    assert audit.list() == []  # the audit entry went with the records
+    store.upsert_many(writes, within=lambda _: audit.record(
+        None, "import", "need", None, "完整", connection=store.joined_connection()))  # fmt: skip
+    assert store_factory().count("need") == 1 and [e.detail for e in audit.list()] == ["完整"]
