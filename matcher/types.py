@@ -7,7 +7,7 @@ Validation messages are Chinese because they reach users through import reports.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal, Union
+from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -83,6 +83,15 @@ CheckStatus = Literal["passed", "failed", "unknown"]
 RuleOp = Literal["in", "not_in", "ge", "le", "eq", "between"]
 
 
+ID_PATTERN = r"^[A-Za-z0-9_\-]+$"
+RecordIdText = Annotated[str, Field(min_length=1, max_length=64, pattern=ID_PATTERN)]
+"""A record's or an event's id: letters, digits, `_` and `-` (never `|`, which joins ids
+into outcome ids, nor `/`, which would break URLs), at most 64 characters."""
+NEED_TEXT_MAX = 2000
+NeedText = Annotated[str, Field(max_length=NEED_TEXT_MAX)]
+"""A need's description: at most 2,000 characters (after trimming)."""
+
+
 def _require_text(value: str) -> str:
     value = value.strip()
     if not value:
@@ -102,7 +111,7 @@ class Record(PlainTextModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    id: str = Field(min_length=1, max_length=64)
+    id: RecordIdText
 
     def embed_text(self) -> str:
         """The text that is embedded and indexed for this record."""
@@ -201,7 +210,7 @@ class Enterprise(Record):
 class Need(Record):
     enterprise_id: str
     kind: NeedKind
-    text: str
+    text: NeedText
     amount: float | None = Field(default=None, gt=0, description="融资金额，万元")
     term_months: int | None = Field(default=None, gt=0)
     deadline: date | None = None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time as clock
-from datetime import date, time
+from datetime import time
 from pathlib import Path
 from typing import Annotated
 
@@ -71,18 +71,15 @@ def create(
     workspace: WorkspaceOption = DEFAULT_WORKSPACE,
 ) -> None:
     ws = open_workspace(workspace)
-    event = Event(
-        id=event_id,
-        name=name,
-        kind=kind,
-        chain=chain,
-        date=date.fromisoformat(on),
-        venue=venue,
-        slots=make_slots(time.fromisoformat(start), minutes, slots, gap),
-        tables=tables,
-        min_meetings=min_meetings,
-        fairness=fairness,
-    )
+    try:
+        first = time.fromisoformat(start)
+    except ValueError:
+        raise MatcherError(f"--start 应为时间 HH:MM（如 09:00），实际为「{start}」") from None
+    event = Event.model_validate(  # the domain's rules, as for the API and the web form
+        {"id": event_id, "name": name, "kind": kind, "chain": chain, "date": on, "venue": venue,
+         "slots": make_slots(first, minutes, slots, gap), "tables": tables,
+         "min_meetings": min_meetings, "fairness": fairness}
+    )  # fmt: skip
     save_plan(ws, EventPlan(event=event))
     console.print(
         f"已创建{EVENT_KIND_LABELS[kind]}「{name}」（{event_id}）：{slots}场 × {tables}桌"

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 from matcher.plain_text import PlainTextModel
+from matcher.types import CHAINS, RecordIdText
 
 ParticipantKind = Literal["enterprise", "university", "bank"]
 Role = Literal["demand", "supply", "both"]
@@ -15,6 +23,26 @@ EventKind = Literal["industry", "finance"]
 ROLE_LABELS = {"demand": "需求方", "supply": "供给方", "both": "供需双方"}
 PARTICIPANT_KIND_LABELS = {"enterprise": "企业", "university": "高校院所", "bank": "金融机构"}
 EVENT_KIND_LABELS = {"industry": "产业链对接会", "finance": "政金企对接会"}
+
+
+def known_chain(value: str | None) -> str | None:
+    """An industrial chain of `CHAINS`, or None (blank counts as none)."""
+    if value and value not in CHAINS:
+        raise ValueError(f"未知的产业链「{value}」，可选：{'、'.join(CHAINS)}")
+    return value or None
+
+
+# The limits of an event and its participants, wherever they are given (CLI, API, web form).
+EventName = Annotated[str, Field(min_length=1, max_length=100)]
+Venue = Annotated[str, Field(max_length=200)]
+Chain = Annotated[str | None, AfterValidator(known_chain)]
+Tables = Annotated[int, Field(ge=1, le=1000)]
+SLOTS_MAX = 48
+MinMeetings = Annotated[int, Field(ge=0, le=50)]
+Fairness = Annotated[float, Field(ge=0, le=100)]
+ParticipantRef = Annotated[str, Field(min_length=1, max_length=200)]
+MaxMeetings = Annotated[int, Field(ge=0, le=50)]
+Priority = Annotated[float, Field(gt=0, le=10)]
 
 
 class TimeSlot(BaseModel):
@@ -50,16 +78,16 @@ class Event(PlainTextModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    id: str = Field(min_length=1, max_length=64)
-    name: str = Field(min_length=1)
+    id: RecordIdText
+    name: EventName
     kind: EventKind = "industry"
-    chain: str | None = None
+    chain: Chain = None
     date: date
-    venue: str = ""
-    slots: list[TimeSlot] = Field(min_length=1)
-    tables: int = Field(ge=1)
-    min_meetings: int = Field(0, ge=0, description="每位参会方至少安排的会谈数（尽力满足）")
-    fairness: float = Field(0.0, ge=0, description="公平性权重：越大越倾向于平均分配会谈")
+    venue: Venue = ""
+    slots: list[TimeSlot] = Field(min_length=1, max_length=SLOTS_MAX)
+    tables: Tables
+    min_meetings: MinMeetings = Field(0, description="每位参会方至少安排的会谈数（尽力满足）")
+    fairness: Fairness = Field(0.0, description="公平性权重：越大越倾向于平均分配会谈")
 
 
 class Participant(PlainTextModel):
@@ -69,16 +97,16 @@ class Participant(PlainTextModel):
 
     id: str = Field(min_length=1, description="参会方编号：企业编号，或 U:高校名称 / B:银行名称")
     kind: ParticipantKind
-    ref: str = Field(min_length=1, description="企业编号、高校名称或银行名称")
+    ref: ParticipantRef = Field(description="企业编号、高校名称或银行名称")
     name: str
     role: Role
-    max_meetings: int = Field(6, ge=0, le=50)
+    max_meetings: MaxMeetings = 6
     availability: list[int] | None = Field(
         None, description="可参加的时段序号（从0开始）；空为全部"
     )
     must_meet: list[str] = Field(default_factory=list)
     never_meet: list[str] = Field(default_factory=list)
-    priority: float = Field(1.0, gt=0, description="优先级：分数乘以该系数")
+    priority: Priority = Field(1.0, description="优先级：分数乘以该系数")
 
     @field_validator("availability")
     @classmethod

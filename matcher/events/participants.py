@@ -11,6 +11,7 @@ from matcher.errors import IngestError, MatcherError
 from matcher.events.model import EventPlan, Participant, ParticipantKind, Role
 from matcher.ingest.problems import Problem
 from matcher.ingest.readers import open_table
+from matcher.ingest.validate import translate_error
 from matcher.workspace import Workspace
 
 KIND_ALIASES = {
@@ -150,5 +151,6 @@ def participants_from_file(workspace: Workspace, path: Path) -> list[Participant
 
 def _reason(error: Exception) -> str:
     if isinstance(error, ValidationError):
-        return "；".join(f"{'.'.join(map(str, e['loc']))}：{e['msg']}" for e in error.errors())
+        return "；".join(f"{'.'.join(map(str, e['loc'][:1]))}：{translate_error(e)}"
+                        for e in error.errors())  # fmt: skip
     return str(error)

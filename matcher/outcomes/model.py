@@ -8,7 +8,7 @@ Changes are never overwritten: every field change is appended to the history as
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -25,6 +25,10 @@ FINANCE_STATUS_LABELS = {"recommended": "已推荐", "applied": "已申请", "ap
 STAGE_ORDER = ("none", "intent", "negotiating", "signed")
 NOT_HELD = ("no_show", "cancelled")
 FINANCE_STATUS_RANK = {"recommended": 0, "applied": 1, "approved": 2, "declined": 2}
+
+
+Notes = Annotated[str, Field(max_length=2000)]
+"""An outcome's notes (备注): at most 2,000 characters."""
 
 
 def meeting_outcome_id(event_id: str, a: str, b: str) -> str:
@@ -55,7 +59,7 @@ class MeetingOutcome(PlainTextModel):
     attendance: Attendance | None = None
     stage: Stage = "none"
     signed_amount: float | None = Field(None, ge=0, description="签约金额，万元")
-    notes: str = ""
+    notes: Notes = ""
     next_follow_up: date | None = None
     updated_at: datetime | None = None
     updated_by: str = ""
@@ -74,7 +78,7 @@ class FinanceOutcome(PlainTextModel):
     status: FinanceStatus = "recommended"
     amount: float | None = Field(None, ge=0, description="获批金额，万元")
     first_loan: bool = Field(False, description="首贷")
-    notes: str = ""
+    notes: Notes = ""
     next_follow_up: date | None = None
     updated_at: datetime | None = None
     updated_by: str = ""

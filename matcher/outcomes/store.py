@@ -27,6 +27,7 @@ from matcher.errors import CONFLICT_MESSAGE, IngestError, MatcherError, VersionC
 from matcher.events.model import EventPlan, Meeting
 from matcher.events.store import load_plan
 from matcher.ingest.problems import Problem
+from matcher.ingest.validate import translate_error
 from matcher.outcomes.fields import (
     FINANCE_FIELDS,
     MEETING_FIELDS,
@@ -252,7 +253,7 @@ def apply_changes(
         try:
             updated = type(outcome).model_validate({**outcome.model_dump(), **parsed})
         except ValidationError as error:
-            problems += [(str(e["loc"][0]), f"取值不合法（{e['msg']}）") for e in error.errors()]
+            problems += [(str(e["loc"][0]), translate_error(e)) for e in error.errors()]
         else:
             problems += rule_problems(outcome, updated, parsed, correction)
     if problems:

@@ -6,16 +6,26 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from matcher.events.model import (
     EVENT_KIND_LABELS,
+    SLOTS_MAX,
+    Chain,
     Event,
     EventKind,
+    EventName,
     EventPlan,
+    Fairness,
+    MaxMeetings,
     Meeting,
+    MinMeetings,
     ParticipantKind,
+    ParticipantRef,
+    Priority,
     Role,
+    Tables,
+    Venue,
     make_slots,
 )
 from matcher.types import CHAINS
@@ -29,15 +39,13 @@ class EventCreate(ApiModel):
     """新建对接活动：名称、类型、日期、时段（开始时间 × 场次 × 每场分钟数）与洽谈桌数"""
 
     id: NewId = None
-    name: str = Field(
-        min_length=1, max_length=100, description="活动名称", examples=["人工智能产业链对接会"]
-    )
+    name: EventName = Field(description="活动名称", examples=["人工智能产业链对接会"])
     kind: EventKind = Field(
         "industry",
         description="活动类型：industry（产业链对接会）、finance（政金企对接会）",
         examples=["industry"],
     )
-    chain: str | None = Field(
+    chain: Chain = Field(
         None,
         description="产业链（按产业链选取参会方时使用）",
         examples=["人工智能"],
@@ -49,22 +57,15 @@ class EventCreate(ApiModel):
     )
     minutes: int = Field(20, ge=5, le=240, description="每场会谈分钟数", examples=[20])
     gap: int = Field(5, ge=0, le=120, description="场间休息分钟数", examples=[5])
-    slots: int = Field(8, ge=1, le=48, description="场次数", examples=[8])
-    tables: int = Field(20, ge=1, le=1000, description="洽谈桌数", examples=[20])
-    venue: str = Field("", max_length=200, description="地点", examples=["青岛国际会议中心"])
-    min_meetings: int = Field(
-        0, ge=0, le=50, description="每位参会方至少安排的会谈数（尽力满足）", examples=[1]
+    slots: int = Field(8, ge=1, le=SLOTS_MAX, description="场次数", examples=[8])
+    tables: Tables = Field(20, description="洽谈桌数", examples=[20])
+    venue: Venue = Field("", description="地点", examples=["青岛国际会议中心"])
+    min_meetings: MinMeetings = Field(
+        0, description="每位参会方至少安排的会谈数（尽力满足）", examples=[1]
     )
-    fairness: float = Field(
-        0.0, ge=0, le=100, description="公平性权重：0 为只看总分，越大越平均", examples=[0.5]
+    fairness: Fairness = Field(
+        0.0, description="公平性权重：0 为只看总分，越大越平均", examples=[0.5]
     )
-
-    @field_validator("chain")
-    @classmethod
-    def _known_chain(cls, value: str | None) -> str | None:
-        if value and value not in CHAINS:
-            raise ValueError(f"未知的产业链「{value}」，可选：{'、'.join(CHAINS)}")
-        return value or None
 
     @model_validator(mode="after")
     def _same_day(self) -> EventCreate:
@@ -96,8 +97,8 @@ class ParticipantIn(ApiModel):
         description="类型：enterprise（企业）、university（高校院所）、bank（金融机构）",
         examples=["enterprise"],
     )
-    ref: str = Field(
-        min_length=1, max_length=200, description="企业编号、高校名称或银行名称",
+    ref: ParticipantRef = Field(
+        description="企业编号、高校名称或银行名称",
         examples=["E0000123"],
     )  # fmt: skip
     role: Role | None = Field(
@@ -106,7 +107,7 @@ class ParticipantIn(ApiModel):
         "不填时按其需求与供给自动判断",
         examples=["demand"],
     )
-    max_meetings: int = Field(6, ge=0, le=50, description="最多会谈数", examples=[6])
+    max_meetings: MaxMeetings = Field(6, description="最多会谈数", examples=[6])
     availability: list[int] | None = Field(
         None, description="可参加的时段序号（从 0 开始）；不填为全部时段", examples=[[0, 1, 2]]
     )
@@ -116,9 +117,7 @@ class ParticipantIn(ApiModel):
     never_meet: list[str] = Field(
         default_factory=list, description="不安排会谈的参会方编号", examples=[[]]
     )
-    priority: float = Field(
-        1.0, gt=0, le=10, description="优先级：匹配分数乘以该系数", examples=[1.0]
-    )
+    priority: Priority = Field(1.0, description="优先级：匹配分数乘以该系数", examples=[1.0])
 
 
 class ParticipantsAdd(ApiModel):
@@ -132,7 +131,6 @@ class ParticipantsAdd(ApiModel):
             ]
         }
     )
-
     participants: list[ParticipantIn] = Field(
         default_factory=list, max_length=5000, description="参会方列表（同编号的会被替换）"
     )

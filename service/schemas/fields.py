@@ -14,6 +14,7 @@ from matcher.types import (
     DISTRICTS,
     NUMERIC_RULE_FIELDS,
     RULE_FIELDS,
+    RecordIdText,
     RuleField,
     RuleOp,
 )
@@ -67,15 +68,7 @@ ClockTime = Annotated[
     dt.time, BeforeValidator(_clock), WithJsonSchema({"type": "string", "pattern": CLOCK})
 ]
 
-RecordId = Annotated[
-    str,
-    Field(
-        min_length=1,
-        max_length=64,
-        pattern=r"^[A-Za-z0-9_\-]+$",
-        description="记录编号（字母、数字、下划线或连字符）",
-    ),
-]
+RecordId = Annotated[RecordIdText, Field(description="记录编号（字母、数字、下划线或连字符）")]
 NewId = Annotated[
     RecordId | None,
     Field(description="记录编号；不填时自动生成", examples=[None]),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from matcher.types import COLLATERAL_ALIASES, COLLATERALS, NeedKind
+from matcher.types import COLLATERAL_ALIASES, COLLATERALS, NeedKind, NeedText
 from service.schemas.common import ApiModel, partial_model
 from service.schemas.fields import NOT_BLANK, EnterpriseRef, IsoDate, NewId, RecordId, one_of
 
@@ -17,8 +17,8 @@ class NeedFields(ApiModel):
         description="需求类型：tech（技术需求）、finance（融资需求）、partner（合作需求）",
         examples=["tech"],
     )
-    text: str = Field(
-        description="需求描述（用于匹配）",
+    text: NeedText = Field(
+        description="需求描述（用于匹配），至多 2000 字",
         examples=["电池包高温下温升过快，需要锂电池热管理和散热技术"],
         json_schema_extra=NOT_BLANK,
     )

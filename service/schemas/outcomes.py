@@ -15,7 +15,7 @@ from pydantic import AliasChoices, BaseModel, ConfigDict, Field, create_model
 
 from matcher.outcomes.fields import display, label
 from matcher.outcomes.funnel import FUNNEL_LABELS, Funnel
-from matcher.outcomes.model import Change, FinanceOutcome, MeetingOutcome
+from matcher.outcomes.model import Change, FinanceOutcome, MeetingOutcome, Notes
 from matcher.outcomes.overdue import FollowUp
 from matcher.outcomes.report import EventLine, FinanceLine
 from service.schemas.common import ApiModel
@@ -43,9 +43,7 @@ class MeetingOutcomeUpdate(ApiModel):
         examples=["intent"],
     )
     signed_amount: float | str | None = Field(None, description="签约金额（万元）", examples=[120])
-    notes: str | None = Field(
-        None, max_length=2000, description="备注", examples=["双方约定下周到厂考察"]
-    )
+    notes: Notes | None = Field(None, description="备注", examples=["双方约定下周到厂考察"])
     next_follow_up: dt.date | str | None = Field(
         None, description="下次跟进日期 YYYY-MM-DD", examples=["2026-12-20"]
     )
@@ -79,7 +77,7 @@ class FinanceOutcomeUpdate(ApiModel):
         None, validation_alias=AliasChoices("event_id", "event"),
         description="来自哪场对接活动（活动编号，也可写作 event）", examples=["ai-1"],
     )  # fmt: skip
-    notes: str | None = Field(None, max_length=2000, description="备注")
+    notes: Notes | None = Field(None, description="备注")
     next_follow_up: dt.date | str | None = Field(None, description="下次跟进日期 YYYY-MM-DD")
     correction: bool = Field(False, description=CORRECTION_TEXT)
 

@@ -10,9 +10,13 @@ from datetime import date
 
 from pydantic import ValidationError
 
-from matcher.types import NEED_KIND_LABELS, Need
+from matcher.ingest.validate import translate_error
+from matcher.types import NEED_KIND_LABELS, NEED_TEXT_MAX, Need
 
-TEXT_MAX = 2000
+TEXT_MAX = NEED_TEXT_MAX  # the domain's limit, so the form refuses what the API and CLI do
+
+
+FORM_FIELDS = ("kind", "text", "amount", "term_months", "deadline")
 
 
 @dataclass
@@ -72,7 +76,10 @@ class NeedForm:
                 deadline=deadline,
             )
         except ValidationError as error:
-            self.errors["text"] = "；".join(e["msg"] for e in error.errors())
+            for problem in error.errors():
+                field = str(problem["loc"][0]) if problem["loc"] else "text"
+                self.errors.setdefault(field if field in FORM_FIELDS else "text",
+                                       translate_error(problem))  # fmt: skip
             return None
 
     def _number(self, name: str, message: str, kind: type[float] | type[int]) -> float | None:
