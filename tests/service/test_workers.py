@@ -5,12 +5,14 @@ every worker (the writer publishes the new index snapshot before it answers, and
 starts by reading the store versions); a record written behind the service's back is
 picked up by both without any query waiting for it; concurrent conflicting writes through
 the two workers lose nothing (partial PUTs both land; of two PUTs stating the same version,
-one lands and the other gets 409 and changes nothing).
+one lands and the other gets 409 and changes nothing); a web session started through one
+worker works on the other, and a logout through either ends it on both.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -86,11 +88,13 @@ def workers_seen(base: str, tries: int) -> set[int]:
     return seen
 
 
-def pinned_clients(base: str, key: str) -> tuple[httpx.Client, httpx.Client]:
-    """Two keep-alive clients whose connections landed on different workers."""
+def pinned_clients(base: str, key: str | None) -> tuple[httpx.Client, httpx.Client]:
+    """Two keep-alive clients whose connections landed on different workers (sending `key`
+    in the `X-API-Key` header, or no key)."""
     by_worker: dict[int, httpx.Client] = {}
+    headers = {"X-API-Key": key} if key else {}
     for _ in range(40):
-        client = httpx.Client(base_url=base, headers={"X-API-Key": key}, timeout=60)
+        client = httpx.Client(base_url=base, headers=headers, timeout=60)
         worker = client.get("/healthz").json()["worker"]
         if worker in by_worker:
             client.close()
@@ -138,6 +142,28 @@ def no_lost_update(first: httpx.Client, second: httpx.Client, number: int) -> No
     assert (now["amount"], now["deadline"]) == (number + 100, "2027-06-30")
     assert (now["term_months"] == 6) != (now["collateral"] == "抵押")  # exactly the winner
     assert now["version"] == 4
+
+
+def one_session_on_both_workers(base: str, key: str) -> None:
+    """A login through one worker is a session on the other; a logout through that other one
+    ends it on both (sessions live in the database)."""
+    first, second = pinned_clients(base, None)
+    try:
+        login = first.post("/login", data={"key": key}, follow_redirects=False)
+        assert login.status_code == 303, login.text
+        cookie = {"Cookie": f"matcher_session={login.cookies['matcher_session']}"}
+        first.cookies.clear()
+        page = second.get("/", headers=cookie, follow_redirects=False)
+        assert page.status_code == 200, page.text
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)[1]
+        out = second.post("/logout", headers={**cookie, "X-CSRF-Token": token},
+                          follow_redirects=False)  # fmt: skip
+        assert out.status_code == 303
+        again = first.get("/", headers=cookie, follow_redirects=False)
+        assert again.status_code == 303 and again.headers["location"] == "/login"
+    finally:
+        first.close()
+        second.close()
 
 
 def ask(base: str, key: str, times: int) -> list[tuple[int, list[str]]]:
@@ -190,6 +216,7 @@ def test_two_workers_see_every_write_at_once(backend, tmp_path):
                 time.sleep(0.2)
             assert len(seen) == 2
 
+            one_session_on_both_workers(base, key)
             first, second = pinned_clients(base, key)
             try:
                 for number in range(20):
