@@ -44,7 +44,7 @@ def test_errors_are_documented_and_the_key_header_is_a_security_scheme(spec):
         "ErrorResponse"
     )
     schemes = spec["components"]["securitySchemes"]
-    assert {scheme["name"] for scheme in schemes.values()} == {"X-API-Key", "matcher_key"}
+    assert {scheme["name"] for scheme in schemes.values()} == {"X-API-Key", "matcher_session"}
 
 
 def test_docs_page_uses_only_local_assets(sqlite_service):
