@@ -64,6 +64,9 @@ class ServiceSettings(BaseSettings):
     port: int = Field(8000, ge=1, le=65535, description="监听端口")
     seed_sample: bool = Field(False, description="数据库为空时导入示例数据")
     sample_dir: Path = Field(SAMPLE_DIR, description="示例数据目录")
+    upload_max_mb: int = Field(
+        100, ge=1, le=4096, description="上传文件大小上限（MB），所有上传接口和网页表单相同"
+    )
     session_idle_minutes: int = Field(
         120, ge=1, le=7 * 24 * 60, description="网页会话空闲多少分钟后失效，须重新登录"
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import types
 import typing
@@ -10,6 +9,7 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any
 
+from matcher.ingest.safe_json import JsonRefused, parse_json
 from matcher.types import MODELS, Rule
 
 # Chinese header aliases per record kind; the first alias is the field's display label.
@@ -194,10 +194,10 @@ def _to_rules(value: Any) -> Any:
     if not isinstance(value, str):
         return value
     try:
-        return json.loads(value)
-    except json.JSONDecodeError as exc:
+        return parse_json(value)
+    except JsonRefused as exc:
         example = '[{"field": "tiers", "op": "in", "value": ["专精特新"]}]'
-        raise CellError(f"应为 JSON 格式的规则列表，如 {example}（{exc.msg}）") from exc
+        raise CellError(f"应为 JSON 格式的规则列表，如 {example}（{exc}）") from exc
 
 
 def _to_bool(value: Any) -> Any:

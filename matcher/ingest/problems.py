@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from matcher.errors import IngestError
+from matcher.plain_text import visible
 
 WHOLE_ROW = ""  # the `field` of a problem that concerns a whole row or file
 
@@ -18,8 +19,13 @@ class Problem:
     field: str
     reason: str
 
+    def __post_init__(self) -> None:  # control characters from a file are shown escaped
+        for name in ("file", "field", "reason"):
+            object.__setattr__(self, name, visible(getattr(self, name)))
+
 
 def file_error(file: str, reason: str, row: int = 0, field: str = WHOLE_ROW) -> IngestError:
     """An error that rejects a whole file, with its single problem attached."""
+    problem = Problem(file, row, field, reason)
     where = f"第{row}行" if row else ""
-    return IngestError(f"无法读取「{file}」{where}：{reason}", [Problem(file, row, field, reason)])
+    return IngestError(f"无法读取「{problem.file}」{where}：{problem.reason}", [problem])

@@ -3,14 +3,18 @@
 CSV and XLSX: row 1 is the header, so the first data row is row 2. JSONL: the line number.
 `open_table(path, start_after=n)` skips the rows numbered up to n without converting them
 (a resumed import); JSONL lines are then not even parsed.
+
+Every reader keeps to the limits of `matcher.ingest.limits` (cell, line, row and column
+counts, JSON nesting, XLSX inflated sizes); a file past one, or an XLSX file whose contents
+are broken, is refused whole with an IngestError naming the file, the row and why.
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
-import json
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,9 +22,14 @@ from typing import Any
 
 import charset_normalizer
 import openpyxl
+from defusedxml import DefusedXmlException
 from openpyxl.utils.exceptions import InvalidFileException
 
+from matcher.ingest import limits
+from matcher.ingest.limits import bounded_lines, check_row_count
 from matcher.ingest.problems import file_error
+from matcher.ingest.safe_json import JsonRefused, parse_json
+from matcher.ingest.xlsx_guard import NOT_XLSX, check_xlsx_archive
 
 FORMATS: dict[str, str] = {
     ".csv": "csv",
@@ -30,6 +39,16 @@ FORMATS: dict[str, str] = {
     ".xlsx": "xlsx",
 }
 _CHUNK = 1 << 20
+# What openpyxl raises on a damaged archive or malformed XML (ParseError is a SyntaxError).
+_BROKEN_XLSX = (
+    zipfile.BadZipFile, InvalidFileException, KeyError, IndexError, OSError, ValueError,
+    TypeError, AttributeError, SyntaxError, zlib.error, EOFError,
+)  # fmt: skip
+csv.field_size_limit(limits.MAX_CELL_CHARS)
+_CSV_ERRORS = {
+    "unexpected end of data": "引号没有结束（文件在引号内结束）",
+    "expected after": "引号结束后应紧跟分隔符",
+}
 
 
 @dataclass(frozen=True)
@@ -71,8 +90,10 @@ def open_table(path: Path, start_after: int = 0) -> Table:
         hint = "；.xls 请另存为 .xlsx" if path.suffix.lower() == ".xls" else ""
         reason = f"不支持的文件格式「{path.suffix}」，可用：.csv .jsonl .xlsx{hint}"
         raise file_error(str(path), reason)
-    if not path.is_file():
+    if not path.exists():
         raise file_error(str(path), "文件不存在")
+    if not path.is_file():
+        raise file_error(str(path), "不是普通文件（如设备、管道或文件夹），不予读取")
     if fmt == "xlsx":
         return _open_xlsx(path, start_after)
     encoding = detect_encoding(path)
@@ -115,24 +136,29 @@ def _decodes(path: Path, encoding: str) -> bool:
 
 def _open_csv(path: Path, encoding: str, start_after: int) -> Table:
     handle = path.open(encoding=encoding, newline="")
-    first = handle.readline()
-    handle.seek(0)
-    tabbed = path.suffix.lower() == ".tsv" or ("\t" in first and "," not in first)
-    delimiter = "\t" if tabbed else ","
-    reader = csv.reader(handle, delimiter=delimiter)
     try:
-        header = next((cells for cells in reader if any(c.strip() for c in cells)), None)
-    except csv.Error as exc:
+        first = next(bounded_lines(handle, str(path)), "")
+        handle.seek(0)
+        tabbed = path.suffix.lower() == ".tsv" or ("\t" in first and "," not in first)
+        lines = bounded_lines(handle, str(path))
+        reader = csv.reader(lines, delimiter="\t" if tabbed else ",", strict=True)
+        try:
+            header = next((cells for cells in reader if any(c.strip() for c in cells)), None)
+        except csv.Error as exc:
+            raise _csv_error(path, 1, exc) from None
+        if header is None:
+            raise file_error(str(path), "文件为空")
+        columns = [cell.strip() for cell in header]
+        _check_width(path, 1, columns)
+    except BaseException:
         handle.close()
-        raise file_error(str(path), f"CSV 格式错误：{exc}", row=1) from exc
-    if header is None:
-        handle.close()
-        raise file_error(str(path), "文件为空")
-    columns = [cell.strip() for cell in header]
-    return Table(columns, _csv_rows(handle, reader, columns, start_after), handle.close)
+        raise
+    return Table(columns, _csv_rows(path, handle, reader, columns, start_after), handle.close)
 
 
-def _csv_rows(handle: Any, reader: Any, columns: list[str], start_after: int) -> Iterator[Row]:
+def _csv_rows(
+    path: Path, handle: Any, reader: Any, columns: list[str], start_after: int
+) -> Iterator[Row]:
     with handle:
         number = 1
         while True:
@@ -142,36 +168,110 @@ def _csv_rows(handle: Any, reader: Any, columns: list[str], start_after: int) ->
             except StopIteration:
                 return
             except csv.Error as exc:
+                error = _csv_error(path, number, exc)
+                if "field limit" in str(exc):
+                    raise error from None
                 if number > start_after:
-                    yield Row(number, {}, f"CSV 格式错误：{exc}")
+                    yield Row(number, {}, error.problems[0].reason)
                 continue
             if number > start_after and any(c.strip() for c in cells):
                 yield _table_row(number, columns, cells)
 
 
+def _csv_error(path: Path, number: int, exc: csv.Error) -> Any:
+    """A csv module error as an IngestError with a Chinese reason."""
+    if "field limit" in str(exc):
+        reason = f"有单元格超过 {limits.MAX_CELL_CHARS:,} 个字符的上限"
+    else:
+        known = next((text for key, text in _CSV_ERRORS.items() if key in str(exc)), str(exc))
+        reason = f"CSV 格式错误：{known}"
+    return file_error(str(path), reason, row=number)
+
+
+def _check_width(path: Path, number: int, cells: list[Any]) -> None:
+    """Refuse a row with data in more than MAX_COLUMNS columns."""
+    if len(cells) > limits.MAX_COLUMNS and any(_filled(c) for c in cells[limits.MAX_COLUMNS :]):
+        reason = f"这一行有数据的列超过 {limits.MAX_COLUMNS} 列的上限"
+        raise file_error(str(path), reason, row=number)
+
+
 def _open_xlsx(path: Path, start_after: int) -> Table:
+    check_xlsx_archive(path)
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:
-        raise file_error(str(path), "不是有效的 XLSX 文件（请用 Excel 另存为 .xlsx）") from exc
-    rows = workbook.worksheets[0].iter_rows(values_only=True)
-    header = next((cells for cells in rows if any(_filled(c) for c in cells)), None)
-    if header is None:
+    except _BROKEN_XLSX as exc:
+        raise file_error(str(path), _entities_refused(exc) or NOT_XLSX) from exc
+    try:
+        if not workbook.worksheets:
+            raise file_error(str(path), "文件中没有工作表")
+        sheet = workbook.worksheets[0]
+        sheet.reset_dimensions()  # the stated dimensions may lie: read the rows there are
+        rows = _sheet_rows(path, sheet.iter_rows(values_only=True))
+        header = next(((n, cells) for n, cells in rows if any(_filled(c) for c in cells)), None)
+        if header is None:
+            raise file_error(str(path), "文件为空")
+    except BaseException:
         workbook.close()
-        raise file_error(str(path), "文件为空")
-    columns = ["" if c is None else str(c).strip() for c in header]
+        raise
+    columns = ["" if c is None else str(c).strip() for c in header[1]]
     while columns and not columns[-1]:
         columns.pop()
     return Table(columns, _xlsx_rows(workbook, rows, columns, start_after), workbook.close)
 
 
+def _sheet_rows(path: Path, rows: Iterator[tuple]) -> Iterator[tuple[int, list[Any]]]:
+    """(row number, cells) of the sheet's rows holding any value, within the row, column,
+    cell and cell-size limits; a broken sheet is refused naming the row where reading
+    stopped. Empty rows (gaps included) are counted, not yielded."""
+    number = cells_read = 0
+    limit = min(limits.XLSX_MAX_ROWS, limits.MAX_ROWS)
+    try:
+        for cells in rows:
+            number += 1
+            if number > limit:
+                check_row_count(str(path), number, limit)
+            cells_read += len(cells)
+            if cells.count(None) == len(cells):
+                continue
+            if cells_read > limits.XLSX_MAX_CELLS:
+                reason = f"工作表的单元格超过 {limits.XLSX_MAX_CELLS:,} 个的上限"
+                raise file_error(str(path), reason, row=number)
+            yield number, _checked_cells(path, number, cells)
+    except _BROKEN_XLSX as exc:
+        reason = _entities_refused(exc) or f"工作表内容已损坏，无法读取（{type(exc).__name__}）"
+        raise file_error(str(path), reason, row=number + 1) from exc
+
+
+def _checked_cells(path: Path, number: int, cells: tuple) -> list[Any]:
+    """A row's first MAX_COLUMNS cells; refused with data beyond them or a cell too long."""
+    kept = list(cells[: limits.MAX_COLUMNS])
+    if cells.count(None) - kept.count(None) < len(cells) - len(kept):  # data beyond the cap
+        reason = f"这一行有数据的列超过 {limits.MAX_COLUMNS} 列的上限"
+        raise file_error(str(path), reason, row=number)
+    if any(isinstance(c, str) and len(c) > limits.MAX_CELL_CHARS for c in kept):
+        reason = f"有单元格超过 {limits.MAX_CELL_CHARS:,} 个字符的上限"
+        raise file_error(str(path), reason, row=number)
+    return kept
+
+
+def _entities_refused(exc: BaseException) -> str | None:
+    """The reason when openpyxl failed because defusedxml refused an entity or a DTD."""
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, DefusedXmlException):
+            return "含有 XML 实体或文档类型定义，出于安全原因不予读取"
+        cause = cause.__cause__ or cause.__context__
+    return None
+
+
 def _xlsx_rows(
-    workbook: Any, rows: Iterator[tuple], columns: list[str], start_after: int
+    workbook: Any, rows: Iterator[tuple[int, list[Any]]], columns: list[str], start_after: int
 ) -> Iterator[Row]:
     try:
-        for number, cells in enumerate(rows, start=2):
+        for number, cells in rows:
             if number > start_after and any(_filled(c) for c in cells):
-                yield _table_row(number, columns, list(cells))
+                padded = cells + [None] * (len(columns) - len(cells))
+                yield _table_row(number, columns, padded)
     finally:
         workbook.close()
 
@@ -187,23 +287,23 @@ def _table_row(number: int, columns: list[str], cells: list[Any]) -> Row:
         if name:
             values[name] = cell
         elif _filled(cell):
-            return Row(number, {}, f"第{index + 1}列有数据「{cell}」，但表头没有列名")
+            return Row(number, {}, f"第{index + 1}列有数据「{_short(cell)}」，但表头没有列名")
     return Row(number, values)
 
 
 def _jsonl_rows(path: Path, encoding: str, start_after: int) -> Iterator[Row]:
     seen_any = False
     with path.open(encoding=encoding) as handle:
-        for number, line in enumerate(handle, start=1):
+        for number, line in enumerate(bounded_lines(handle, str(path)), start=1):
             if not line.strip():
                 continue
             seen_any = True
             if number <= start_after:
                 continue
             try:
-                value = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield Row(number, {}, f"JSON 格式错误：{exc.msg}（第{exc.colno}列）")
+                value = parse_json(line)
+            except JsonRefused as exc:
+                yield Row(number, {}, str(exc))
                 continue
             if not isinstance(value, dict):
                 yield Row(number, {}, "每行应为一个 JSON 对象（{...}）")
@@ -211,3 +311,8 @@ def _jsonl_rows(path: Path, encoding: str, start_after: int) -> Iterator[Row]:
             yield Row(number, value)
     if not seen_any:
         raise file_error(str(path), "文件为空")
+
+
+def _short(cell: Any, limit: int = 30) -> str:
+    text = str(cell)
+    return text if len(text) <= limit else text[:limit] + "…"

@@ -152,6 +152,7 @@ def translate_error(error: ErrorDetails, blank: bool = False) -> str:
         "int_type": f"应为整数，实际为{shown}",
         "float_parsing": f"应为数字，实际为{shown}",
         "float_type": f"应为数字，实际为{shown}",
+        "finite_number": f"应为有限的数字（不能是 NaN 或无穷大），实际为{shown}",
         "bool_parsing": f"应为 是/否，实际为{shown}",
         "bool_type": f"应为 是/否，实际为{shown}",
         "date_parsing": f"应为日期（如 2024-01-31），实际为{shown}",

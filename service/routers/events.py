@@ -19,9 +19,8 @@ from matcher.events.model import EventPlan, Participant
 from service import event_jobs, event_plans
 from service.auth import ROLE_LABELS
 from service.deps import CurrentKey, StaffKey, State
-from service.errors import ApiError, forbidden, ingest_error_response
+from service.errors import forbidden, ingest_error_response
 from service.routers.crud import new_id
-from service.routers.imports import safe_name
 from service.routers.jobs import Wait, accepted, finished
 from service.schemas.common import ERROR_RESPONSES, UPLOAD_RESPONSES
 from service.schemas.events import (
@@ -36,6 +35,7 @@ from service.schemas.events import (
     PublishBody,
 )
 from service.schemas.jobs import JobAccepted
+from service.uploads import safe_name, save_upload
 from service.versions import IfMatch, expected_version, tagged
 from storage.keys import ApiKey
 
@@ -58,7 +58,6 @@ UPLOAD_DESCRIPTION = (
     "CSV / XLSX / JSONL，列：类型、编号或名称、角色、最多会谈、可参加时段（从 1 开始）、"
     "必见、不见、优先级"
 )
-MAX_PARTICIPANT_FILE_BYTES = 10 * 1024 * 1024
 FILE_RESPONSES = {
     200: {
         "content": {"text/csv": {}, "text/html": {}, "text/calendar": {}, event_plans.XLSX: {}},
@@ -152,10 +151,7 @@ def upload_participants(
     name = safe_name(file.filename)
     with tempfile.TemporaryDirectory(prefix="matcher-upload-") as folder:
         path = FilePath(folder) / name
-        content = file.file.read(MAX_PARTICIPANT_FILE_BYTES + 1)
-        if len(content) > MAX_PARTICIPANT_FILE_BYTES:
-            raise ApiError(413, f"参会方文件超过 {MAX_PARTICIPANT_FILE_BYTES // (1024 * 1024)} MB")
-        path.write_bytes(content)
+        save_upload(file, path, state.settings.upload_max_mb)
         try:
             plan, added = event_plans.add_to_event(
                 state, event_id, event_plans.from_file(path, name), key.id, expected

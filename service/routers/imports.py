@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -28,30 +27,13 @@ from service.schemas.common import ERROR_RESPONSES, UPLOAD_RESPONSES
 from service.schemas.imports import ImportReportPublic
 from service.schemas.jobs import JobAccepted
 from service.state import ServiceState
+from service.uploads import safe_name, save_upload
 from storage.jobs import Job
 
 router = APIRouter(tags=["导入导出"], responses=ERROR_RESPONSES)
 
-MAX_UPLOAD_BYTES = 100 * 1024 * 1024
 # The library's failure message gives the CLI flag; the API has a form field instead.
 CLI_HINT, API_HINT = "加 --skip-bad-rows", "设置 skip_bad_rows=true "
-_UNSAFE = re.compile(r"[^\w.\-\u4e00-\u9fff]+")
-
-
-def safe_name(filename: str | None) -> str:
-    """The uploaded file's base name with anything odd replaced (its suffix is kept)."""
-    name = _UNSAFE.sub("_", Path(filename or "").name).strip("._")
-    return name[:120] or "upload"
-
-
-def _save(upload: UploadFile, target: Path) -> None:
-    size = 0
-    with target.open("wb") as out:
-        while chunk := upload.file.read(1 << 20):
-            size += len(chunk)
-            if size > MAX_UPLOAD_BYTES:
-                raise ApiError(413, f"上传文件超过 {MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
-            out.write(chunk)
 
 
 def _public(report: ImportReport, names: dict[str, str]) -> ImportReportPublic:
@@ -121,7 +103,7 @@ def import_upload(
     if not wait:
         path = Path(tempfile.mkdtemp(prefix="matcher-upload-")) / name
         try:
-            _save(file, path)
+            save_upload(file, path, state.settings.upload_max_mb)
         except ApiError:
             shutil.rmtree(path.parent, ignore_errors=True)
             raise
@@ -129,7 +111,7 @@ def import_upload(
         return accepted(job, response)
     with tempfile.TemporaryDirectory(prefix="matcher-upload-") as folder:
         path = Path(folder) / name
-        _save(file, path)
+        save_upload(file, path, state.settings.upload_max_mb)
         names = {str(path): name}
         try:
             report = state.import_upload(

@@ -17,7 +17,7 @@ from fastapi.responses import JSONResponse, Response
 
 from matcher.errors import IngestError
 from service.deps import CurrentKey, StaffKey, State
-from service.errors import ApiError, ingest_error_response
+from service.errors import ingest_error_response
 from service.outcomes import (
     XLSX_TYPE,
     followup_template,
@@ -27,7 +27,6 @@ from service.outcomes import (
     record_finance,
     record_meeting,
 )
-from service.routers.imports import MAX_UPLOAD_BYTES, safe_name
 from service.schemas.common import ERROR_RESPONSES, UPLOAD_RESPONSES
 from service.schemas.fields import IsoDate
 from service.schemas.outcomes import (
@@ -40,6 +39,7 @@ from service.schemas.outcomes import (
     OutcomeHistory,
     OverdueList,
 )
+from service.uploads import safe_name, save_upload
 from service.versions import IfMatch, expected_version, tagged
 
 router = APIRouter(tags=["跟踪问效"], responses=ERROR_RESPONSES)
@@ -159,7 +159,7 @@ def post_followup_sheet(
     name = safe_name(file.filename)
     with tempfile.TemporaryDirectory(prefix="matcher-followup-") as folder:
         path = Path(folder) / name
-        save_upload(file, path)
+        save_upload(file, path, state.settings.upload_max_mb)
         try:
             results = import_followup_upload(state, key, event_id, path)
         except IngestError as error:
@@ -167,14 +167,3 @@ def post_followup_sheet(
     changed = [r for r in results if r.changes]
     changes = [ChangePublic.of(c) for r in changed for c in r.changes]
     return FollowupImported(updated=len(changed), changes=changes)
-
-
-def save_upload(upload: UploadFile, target: Path) -> None:
-    """Write an upload to `target`; 413 past the upload limit."""
-    size = 0
-    with target.open("wb") as out:
-        while chunk := upload.file.read(1 << 20):
-            size += len(chunk)
-            if size > MAX_UPLOAD_BYTES:
-                raise ApiError(413, f"上传文件超过 {MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
-            out.write(chunk)

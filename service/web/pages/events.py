@@ -31,6 +31,7 @@ from service import event_jobs, event_plans
 from service.errors import ApiError, status_of, validation_details
 from service.routers.crud import new_id
 from service.schemas.events import AgendaPublic, EventCreate, EventDetail, EventSummary
+from service.uploads import safe_name, save_upload
 from service.versions import expected_version
 from service.web.pages.jobs import finished_job, go_to_job, job_notice
 from service.web.render import is_fragment_request, render
@@ -231,13 +232,13 @@ def add_by_file(
 ) -> Response:
     """上传参会方文件 (CSV / XLSX / JSONL); every bad row listed, nothing added."""
     state = service_state(request)
-    name = Path(file.filename or "").name or "参会方文件"
+    name = safe_name(file.filename, default="参会方文件")
     added: list = []
 
     def change() -> EventPlan:
         with tempfile.TemporaryDirectory(prefix="matcher-upload-") as folder:
             path = Path(folder) / name
-            path.write_bytes(file.file.read())
+            save_upload(file, path, state.settings.upload_max_mb)
             build = event_plans.from_file(path, name)
             plan, chosen = event_plans.add_to_event(state, event_id, build, user.id)
         added.extend(chosen)

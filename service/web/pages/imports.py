@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Annotated
@@ -11,11 +12,13 @@ from fastapi.responses import HTMLResponse, Response
 
 from matcher.ingest.readers import file_format
 from matcher.types import KIND_LABELS, RECORD_KINDS
+from service.errors import ApiError
+from service.uploads import safe_name, save_upload
 from service.web import backend
 from service.web.pages.jobs import go_to_job
 from service.web.render import is_fragment_request, render
 from service.web.routing import WebRoute
-from service.web.session import StaffUser
+from service.web.session import StaffUser, service_state
 
 router = APIRouter(route_class=WebRoute)
 
@@ -47,12 +50,16 @@ def import_upload(
 ) -> Response:
     """Import the uploaded file as a background job, followed on its page (the summary, or the
     problems table 文件/行/字段/原因 when it is refused)."""
-    name = Path(file.filename or "").name
+    name = safe_name(file.filename, default="")
     if not name or file_format(Path(name)) is None:
         message = f"请选择 .csv、.tsv、.jsonl 或 .xlsx 文件（收到「{name or '无文件'}」）"
         return _page(request, {"report": None, "error": message, "problems": []}, status=400)
     kind = kind if kind in KIND_LABELS else ""
     path = Path(tempfile.mkdtemp(prefix="matcher-upload-")) / name
-    path.write_bytes(file.file.read())
+    try:
+        save_upload(file, path, service_state(request).settings.upload_max_mb)
+    except ApiError as error:
+        shutil.rmtree(path.parent, ignore_errors=True)
+        return _page(request, {"report": None, "error": error.message, "problems": []}, 413)
     job = backend.start_import(request, path, user, kind or None, skip_bad_rows, WEB_HINT)
     return go_to_job(request, job)

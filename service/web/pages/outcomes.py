@@ -31,6 +31,7 @@ from matcher.outcomes.model import (
 )
 from matcher.outcomes.store import OutcomeError
 from matcher.types import CHAINS, DISTRICTS
+from service.errors import ApiError
 from service.outcomes import (
     ReportQuery,
     chart_png,
@@ -41,6 +42,7 @@ from service.outcomes import (
     record_meeting,
 )
 from service.schemas.outcomes import ChangePublic
+from service.uploads import safe_name, save_upload
 from service.web.render import is_fragment_request, render
 from service.web.routing import WebRoute
 from service.web.session import PageError, StaffUser, WebUser, service_state
@@ -225,12 +227,18 @@ def upload_followup(
     request: Request, event_id: str, user: StaffUser, file: Annotated[UploadFile, File()]
 ) -> HTMLResponse:
     """Apply a filled-in follow-up sheet; the problems (文件/行/字段/原因) when it is refused."""
-    name = Path(file.filename or "").name or "跟踪表.xlsx"
+    name = safe_name(file.filename, default="跟踪表.xlsx")
+    state = service_state(request)
     with tempfile.TemporaryDirectory(prefix="matcher-followup-") as folder:
         path = Path(folder) / name
-        path.write_bytes(file.file.read())
         try:
-            results = import_followup_upload(service_state(request), user, event_id, path)
+            save_upload(file, path, state.settings.upload_max_mb)
+            results = import_followup_upload(state, user, event_id, path)
+        except ApiError as error:
+            if error.status != 413:
+                raise
+            return _result(request, event_id, {"error": error.message, "problems": [],
+                                               "name": name}, 413)  # fmt: skip
         except IngestError as error:
             problems = [(name, p.row, p.field, p.reason) for p in error.problems]
             message = str(error).replace(str(path), name)
