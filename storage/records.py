@@ -107,13 +107,17 @@ class SqlRecordStore:
         if active is not None:
             yield active
             return
-        with write_transaction(self.engine) as connection:
-            self._local.connection = connection
-            try:
+        self._local.cache_updates = []
+        try:
+            with write_transaction(self.engine) as connection:
+                self._local.connection = connection
                 yield connection
                 crash_point("store.commit")
-            finally:
-                self._local.connection = None
+            for kind, cached in self._local.cache_updates:  # committed: caches may move on
+                self._store_cache(kind, cached, previous=cached.version - 1)
+        finally:
+            self._local.connection = None
+            self._local.cache_updates = []
 
     def joined_connection(self) -> Connection | None:
         """The connection of this thread's open `transaction()`, for writes that must commit
@@ -178,12 +182,12 @@ class SqlRecordStore:
             statement = self._upsert_statement(row)
             for chunk in _chunks(rows):
                 connection.execute(statement, chunk)
-        if base is not None and not write.joined:
+        if base is not None:
             merged = dict(base)
             merged.update(latest)
             if summary.added:
                 merged = dict(sorted(merged.items()))
-            self._store_cache(kind, _Cached(version, merged), previous=version - 1)
+            self._after_commit(write, kind, _Cached(version, merged))
         return summary
 
     def delete(
@@ -207,10 +211,10 @@ class SqlRecordStore:
                 write.transaction.rollback()
                 return 0
         cached = self._cache.get(kind)
-        if cached and cached.version == version - 1 and not write.joined:
+        if cached and cached.version == version - 1:
             gone = set(wanted)
             kept = {i: r for i, r in cached.records.items() if i not in gone}
-            self._store_cache(kind, _Cached(version, kept), previous=version - 1)
+            self._after_commit(write, kind, _Cached(version, kept))
         return removed
 
     def get_many(self, kind: str, ids: Iterable[str]) -> dict[str, Record]:
@@ -383,6 +387,13 @@ class SqlRecordStore:
             raise
         if write.transaction.is_active:
             write.transaction.commit()
+
+    def _after_commit(self, write: _Write, kind: str, cached: _Cached) -> None:
+        """Cache what a write left, once it is committed (at the end of `transaction()`)."""
+        if write.joined:
+            self._local.cache_updates.append((kind, cached))
+        else:
+            self._store_cache(kind, cached, previous=cached.version - 1)
 
     def _fresh(self, kind: str) -> _Cached:
         """The cached records of `kind`, reloaded when its version moved."""

@@ -227,11 +227,14 @@ def test_upsert_many_is_one_transaction_with_what_joins_it(store, store_factory,
 
     writes = [("enterprise", [make_enterprise("E2")]), ("need", [Need(id="N1",
               enterprise_id="E1", kind="tech", text="需要机器视觉缺陷检测算法")])]  # fmt: skip
+    assert list(store.load("enterprise")) == ["E1"]  # cached
     with pytest.raises(RuntimeError):
         store.upsert_many(writes, within=audited_then_refused)
+    assert list(store.load("enterprise")) == ["E1"]  # the rolled-back write never reached it
     reopened = store_factory()
     assert list(reopened.load("enterprise")) == ["E1"] and reopened.count("need") == 0
     assert audit.list() == []  # the audit entry went with the records
     store.upsert_many(writes, within=lambda _: audit.record(
         None, "import", "need", None, "完整", connection=store.joined_connection()))  # fmt: skip
     assert store_factory().count("need") == 1 and [e.detail for e in audit.list()] == ["完整"]
+    assert list(store.load("enterprise")) == ["E1", "E2"]
