@@ -61,8 +61,12 @@ class SqlStaging:
 
     def count(self, part: int, kind: str) -> int:
         if part not in self._counts:
-            query = select(func.count()).select_from(StagedRow).where(
-                StagedRow.batch == self.batch, StagedRow.kind == kind, StagedRow.part == part
+            query = (
+                select(func.count())
+                .select_from(StagedRow)
+                .where(
+                    StagedRow.batch == self.batch, StagedRow.kind == kind, StagedRow.part == part
+                )
             )
             with self.store.engine.connect() as connection:
                 self._counts[part] = connection.scalar(query) or 0
