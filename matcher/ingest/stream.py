@@ -53,8 +53,10 @@ _COUNT_BLOCK = 1 << 22
 
 
 def should_stream(paths: Iterable[Path]) -> bool:
-    """Whether files this large are better imported chunk by chunk."""
-    return sum(Path(path).stat().st_size for path in paths) >= STREAM_MIN_BYTES
+    """Whether files this large are better imported chunk by chunk (what is not a regular
+    file counts as empty: reading it refuses it)."""
+    sizes = (Path(path).stat().st_size if Path(path).is_file() else 0 for path in paths)
+    return sum(sizes) >= STREAM_MIN_BYTES
 
 
 def file_identity(path: Path) -> dict[str, int | str]:
@@ -120,16 +122,7 @@ def stream_import(
     staging = store.staging(batch)
     if checkpoints is None:
         staging.drop()  # nothing to resume from: what an earlier run staged is stale
-    try:
-        reports = [
-            _stream_file(staging, batch, part, path, kind, skip_bad_rows, progress,
-                         checkpoints, chunk_rows)
-            for part, (path, kind) in enumerate(ordered)
-        ]  # fmt: skip
-    except BaseException:
-        if checkpoints is None:
-            staging.drop()
-        raise
+    reports: list[ImportReport] = []
 
     def counted(summaries: list[UpsertSummary]) -> None:
         for report, summary in zip(reports, summaries, strict=True):
@@ -138,7 +131,15 @@ def stream_import(
         if within is not None:
             within(reports)
 
-    staging.publish([(part, kind) for part, (_, kind) in enumerate(ordered)], counted)
+    try:
+        for part, (path, kind) in enumerate(ordered):
+            options = (skip_bad_rows, progress, checkpoints, chunk_rows)
+            reports.append(_stream_file(staging, batch, part, path, kind, *options))
+        staging.publish([(part, kind) for part, (_, kind) in enumerate(ordered)], counted)
+    except BaseException:
+        if checkpoints is None:  # no rerun can resume from what was staged
+            staging.drop()
+        raise
     crash_point("import.published")
     if checkpoints is not None:
         for path, _ in ordered:
