@@ -197,7 +197,6 @@ def crud_router(resource: Resource) -> APIRouter:
     def merged(state: ServiceState, key: ApiKey, old: Record, changes: dict) -> Record:
         """`old` with `changes`, checked against the key's rights and the other records."""
         record_id = old.id
-        ensure(staff(key) or owns(key, kind, old), denied(key, "修改", kind, record_id))
         new = model.model_validate({**old.model_dump(), **changes, "id": record_id})
         ensure(can_update(key, kind, old, new), out_of_scope(key, kind, record_id))
         locked = [f for f in sorted(resource.staff_fields) if getattr(old, f) != getattr(new, f)]
@@ -221,6 +220,8 @@ def crud_router(resource: Resource) -> APIRouter:
         changes = body.model_dump(exclude_unset=True)
         for attempt in itertools.count(1):
             old, version = state.store.get_versioned(kind, record_id)
+            # who may change it before whether it changed: a version is not shown to others
+            ensure(staff(key) or owns(key, kind, old), denied(key, "修改", kind, record_id))
             if stated is not None:
                 check_versions(kind, {record_id: stated}, {record_id: version})
             new = merged(state, key, old, changes)

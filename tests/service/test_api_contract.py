@@ -7,13 +7,14 @@ document states for the operation; undeclared methods answered 405 with `Allow`;
 missing keys refused; data the schema forbids rejected; and schema-valid data accepted,
 except where a rule beyond what a JSON Schema can state applies (`BEYOND_THE_SCHEMA`).
 The seed is fixed and printed; `API_FUZZ_EXAMPLES` and `API_FUZZ_SEED` change the run
-(see docs/api-contract.md). About a minute on two cores with the default 5 examples.
+(see docs/api-contract.md).
 """
 
 from __future__ import annotations
 
 import os
 
+import pytest
 import schemathesis
 from schemathesis.config import SchemathesisConfig
 from schemathesis.engine import events, from_schema
@@ -98,6 +99,7 @@ def failures(statistic: Statistic) -> list[str]:
     return found
 
 
+@pytest.mark.slow  # about 90 s of CPU with the default 5 examples: bounded by the examples
 def test_every_operation_conforms_to_the_openapi_document(tmp_path) -> None:
     # One client sends thousands of bad keys on purpose: their throttling is tested elsewhere.
     with running_service("sqlite", tmp_path, auth_failure_limit=0) as service:
