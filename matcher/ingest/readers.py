@@ -26,7 +26,7 @@ from defusedxml import DefusedXmlException
 from openpyxl.utils.exceptions import InvalidFileException
 
 from matcher.ingest import limits
-from matcher.ingest.limits import bounded_lines, check_row_count
+from matcher.ingest.limits import check_row_count, check_text_file
 from matcher.ingest.problems import file_error
 from matcher.ingest.safe_json import JsonRefused, parse_json
 from matcher.ingest.xlsx_guard import NOT_XLSX, check_xlsx_archive
@@ -96,6 +96,7 @@ def open_table(path: Path, start_after: int = 0) -> Table:
         raise file_error(str(path), "不是普通文件（如设备、管道或文件夹），不予读取")
     if fmt == "xlsx":
         return _open_xlsx(path, start_after)
+    check_text_file(path)
     encoding = detect_encoding(path)
     if fmt == "jsonl":
         return Table(None, _jsonl_rows(path, encoding, start_after))
@@ -137,15 +138,18 @@ def _decodes(path: Path, encoding: str) -> bool:
 def _open_csv(path: Path, encoding: str, start_after: int) -> Table:
     handle = path.open(encoding=encoding, newline="")
     try:
-        first = next(bounded_lines(handle, str(path)), "")
+        first = handle.readline()
         handle.seek(0)
         tabbed = path.suffix.lower() == ".tsv" or ("\t" in first and "," not in first)
-        lines = bounded_lines(handle, str(path))
-        reader = csv.reader(lines, delimiter="\t" if tabbed else ",", strict=True)
-        try:
-            header = next((cells for cells in reader if any(c.strip() for c in cells)), None)
-        except csv.Error as exc:
-            raise _csv_error(path, 1, exc) from None
+        reader = csv.reader(handle, delimiter="\t" if tabbed else ",", strict=True)
+        header = next((cells for cells in reader if any(c.strip() for c in cells)), None)
+    except csv.Error as exc:
+        handle.close()
+        raise _csv_error(path, 1, exc) from None
+    except UnicodeDecodeError as exc:
+        handle.close()
+        raise _decode_error(path, 1, exc) from None
+    try:
         if header is None:
             raise file_error(str(path), "文件为空")
         columns = [cell.strip() for cell in header]
@@ -159,23 +163,26 @@ def _open_csv(path: Path, encoding: str, start_after: int) -> Table:
 def _csv_rows(
     path: Path, handle: Any, reader: Any, columns: list[str], start_after: int
 ) -> Iterator[Row]:
+    number = 1
     with handle:
-        number = 1
-        while True:
-            number += 1
-            try:
-                cells = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:
-                error = _csv_error(path, number, exc)
-                if "field limit" in str(exc):
-                    raise error from None
-                if number > start_after:
-                    yield Row(number, {}, error.problems[0].reason)
-                continue
-            if number > start_after and any(c.strip() for c in cells):
-                yield _table_row(number, columns, cells)
+        try:
+            while True:
+                number += 1
+                try:
+                    cells = next(reader)
+                except StopIteration:
+                    return
+                except csv.Error as exc:
+                    error = _csv_error(path, number, exc)
+                    if "field limit" in str(exc):
+                        raise error from None
+                    if number > start_after:
+                        yield Row(number, {}, error.problems[0].reason)
+                    continue
+                if number > start_after and any(c.strip() for c in cells):
+                    yield _table_row(number, columns, cells)
+        except UnicodeDecodeError as exc:
+            raise _decode_error(path, number, exc) from None
 
 
 def _csv_error(path: Path, number: int, exc: csv.Error) -> Any:
@@ -185,6 +192,12 @@ def _csv_error(path: Path, number: int, exc: csv.Error) -> Any:
     else:
         known = next((text for key, text in _CSV_ERRORS.items() if key in str(exc)), str(exc))
         reason = f"CSV 格式错误：{known}"
+    return file_error(str(path), reason, row=number)
+
+
+def _decode_error(path: Path, number: int, exc: UnicodeDecodeError) -> Any:
+    """A file that stops decoding at row `number`, as an IngestError."""
+    reason = f"文件编码错误：无法按 {exc.encoding} 解码（请另存为 UTF-8）"
     return file_error(str(path), reason, row=number)
 
 
@@ -293,24 +306,29 @@ def _table_row(number: int, columns: list[str], cells: list[Any]) -> Row:
 
 def _jsonl_rows(path: Path, encoding: str, start_after: int) -> Iterator[Row]:
     seen_any = False
+    number = 0
     with path.open(encoding=encoding) as handle:
-        for number, line in enumerate(bounded_lines(handle, str(path)), start=1):
-            if not line.strip():
-                continue
-            seen_any = True
-            if number <= start_after:
-                continue
-            try:
-                value = parse_json(line)
-            except JsonRefused as exc:
-                yield Row(number, {}, str(exc))
-                continue
-            if not isinstance(value, dict):
-                yield Row(number, {}, "每行应为一个 JSON 对象（{...}）")
-                continue
-            yield Row(number, value)
+        try:
+            for number, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                seen_any = True
+                if number > start_after:
+                    yield _jsonl_row(number, line)
+        except UnicodeDecodeError as exc:
+            raise _decode_error(path, number + 1, exc) from None
     if not seen_any:
         raise file_error(str(path), "文件为空")
+
+
+def _jsonl_row(number: int, line: str) -> Row:
+    try:
+        value = parse_json(line)
+    except JsonRefused as exc:
+        return Row(number, {}, str(exc))
+    if not isinstance(value, dict):
+        return Row(number, {}, "每行应为一个 JSON 对象（{...}）")
+    return Row(number, value)
 
 
 def _short(cell: Any, limit: int = 30) -> str:

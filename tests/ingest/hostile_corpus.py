@@ -447,13 +447,13 @@ def _csv_files() -> list[Hostile]:
         ),
         _file(
             "needs-huge-line.csv",
-            _csv(HEADER, GOOD, "N2,E1,tech," + "长" * 1_100_000),
-            "一行超过一百万字",
+            _csv(HEADER, GOOD, "N2,E1,tech," + "长" * 1_500_000),
+            "一行 4.5 MB",
         ),
         _file(
             "needs-endless-line.csv",
-            (HEADER + "\n" + "x" * 2_000_000).encode(),
-            "两百万字且没有换行",
+            (HEADER + "\n" + "x" * 5_000_000).encode(),
+            "五百万字节且没有换行",
         ),
         _file(
             "needs-many-cells.csv",
@@ -723,10 +723,15 @@ def _jsonl_files() -> list[Hostile]:
         ),
         _file(
             "needs-long-line.jsonl",
-            _jsonl(GOOD_JSON, {**GOOD_JSON, "text": "长" * 1_100_000}),
-            "一行超过一百万字",
+            _jsonl(GOOD_JSON, {**GOOD_JSON, "text": "长" * 1_500_000}),
+            "一行 4.5 MB",
         ),
-        _file("needs-endless.jsonl", b'{"id": "' + b"x" * 2_000_000, "两百万字且没有换行"),
+        _file(
+            "needs-long-text.jsonl",
+            _jsonl(GOOD_JSON, {**GOOD_JSON, "text": "长" * 1_000_000}),
+            "需求描述一百万字（一行 3 MB，未超过行的上限）",
+        ),
+        _file("needs-endless.jsonl", b'{"id": "' + b"x" * 5_000_000, "五百万字节且没有换行"),
         _file("needs-array.jsonl", _jsonl(GOOD_JSON, "[1, 2, 3]"), "一行是数组"),
         _file(
             "needs-scalars.jsonl", _jsonl(GOOD_JSON, '"text"', "42", "null", "true"), "一行是标量"
@@ -797,7 +802,7 @@ def _jsonl_files() -> list[Hostile]:
     return files
 
 
-def _name_files() -> list[Hostile]:
+def name_files() -> list[Hostile]:
     """Hostile names (as a client sends them) on a small file with one bad row."""
     body = _csv(HEADER, GOOD, "N2,E1,bad-kind,x")
     names = [
@@ -831,4 +836,4 @@ def _name_files() -> list[Hostile]:
 
 def corpus() -> list[Hostile]:
     """Every hostile file, in a fixed order."""
-    return _csv_files() + _jsonl_files() + _xlsx_files() + _name_files()
+    return _csv_files() + _jsonl_files() + _xlsx_files() + name_files()
