@@ -148,7 +148,7 @@ def _open_csv(path: Path, encoding: str, start_after: int) -> Table:
         raise _csv_error(path, 1, exc) from None
     except UnicodeDecodeError as exc:
         handle.close()
-        raise _decode_error(path, 1, exc) from None
+        raise _decode_error(path, exc) from None
     try:
         if header is None:
             raise file_error(str(path), "文件为空")
@@ -182,7 +182,7 @@ def _csv_rows(
                 if number > start_after and any(c.strip() for c in cells):
                     yield _table_row(number, columns, cells)
         except UnicodeDecodeError as exc:
-            raise _decode_error(path, number, exc) from None
+            raise _decode_error(path, exc) from None
 
 
 def _csv_error(path: Path, number: int, exc: csv.Error) -> Any:
@@ -195,10 +195,20 @@ def _csv_error(path: Path, number: int, exc: csv.Error) -> Any:
     return file_error(str(path), reason, row=number)
 
 
-def _decode_error(path: Path, number: int, exc: UnicodeDecodeError) -> Any:
-    """A file that stops decoding at row `number`, as an IngestError."""
+def _decode_error(path: Path, exc: UnicodeDecodeError) -> Any:
+    """A file that stops decoding, as an IngestError naming the line of the first bad byte."""
+    decoder = codecs.getincrementaldecoder(exc.encoding)(errors="strict")
+    newlines = 0  # before the first byte that does not decode (or the end: a cut-off file)
+    with path.open("rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as found:
+                newlines += chunk.count(b"\n", 0, max(0, found.start))
+                break
+            newlines += chunk.count(b"\n")
     reason = f"文件编码错误：无法按 {exc.encoding} 解码（请另存为 UTF-8）"
-    return file_error(str(path), reason, row=number)
+    return file_error(str(path), reason, row=newlines + 1)
 
 
 def _check_width(path: Path, number: int, cells: list[Any]) -> None:
@@ -316,7 +326,7 @@ def _jsonl_rows(path: Path, encoding: str, start_after: int) -> Iterator[Row]:
                 if number > start_after:
                     yield _jsonl_row(number, line)
         except UnicodeDecodeError as exc:
-            raise _decode_error(path, number + 1, exc) from None
+            raise _decode_error(path, exc) from None
     if not seen_any:
         raise file_error(str(path), "文件为空")
 

@@ -136,7 +136,9 @@ def xlsx(parts: dict[str, str | bytes | None]) -> bytes:
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in members.items():
             if data is not None:
-                archive.writestr(zipfile.ZipInfo(name, _FIXED_TIME), data)
+                info = zipfile.ZipInfo(name, _FIXED_TIME)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                archive.writestr(info, data)
     return out.getvalue()
 
 
