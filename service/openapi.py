@@ -3,8 +3,9 @@
 Every text a request carries refuses control characters (`matcher.plain_text`, enforced by
 the models and `service.plain_params`): each string of a query, path or form parameter and
 of a request body gets a `pattern` saying so, allowing tab and line breaks only in the
-multi-line fields; form field names get one too. Strings with their own choices (`enum`) or
-formats (dates, files) keep theirs.
+multi-line fields; form field names get one too. Strings with their own choices (`enum`),
+formats (dates, files) or patterns (ids, codes, times: only printable characters) keep
+theirs; a not-blank pattern becomes one that says both.
 """
 
 from __future__ import annotations
@@ -16,8 +17,15 @@ from fastapi import FastAPI
 
 from matcher.plain_text import MULTILINE_FIELDS
 
-SINGLE_LINE = r"^[^\u0000-\u001f\u007f-\u009f]*$"
-MULTI_LINE = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$"
+_CONTROLS = r"\u0000-\u001f\u007f-\u009f"  # what a single-line text refuses
+_BREAKS_KEPT = r"\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f"  # tab, LF, CR allowed
+SINGLE_LINE = f"^[^{_CONTROLS}]*$"
+MULTI_LINE = f"^[^{_BREAKS_KEPT}]*$"
+# Text that may not be blank either (`NOT_BLANK`'s `\S`), as one pattern.
+NOT_BLANK = {
+    False: f"^[^{_CONTROLS}]*[^\\s{_CONTROLS}][^{_CONTROLS}]*$",
+    True: f"^[^{_BREAKS_KEPT}]*[^\\s{_BREAKS_KEPT}][^{_BREAKS_KEPT}]*$",
+}
 _OWN_FORMATS = frozenset({"binary", "date", "date-time"})
 _REF = "#/components/schemas/"
 _FORMS = ("multipart/form-data", "application/x-www-form-urlencoded")
@@ -92,8 +100,8 @@ def _restrict(schema: Any, multiline: bool) -> None:
         return
     if schema.get("format") in _OWN_FORMATS:
         return
-    pattern = MULTI_LINE if multiline else SINGLE_LINE
     if "pattern" not in schema:
-        schema["pattern"] = pattern
-    elif {"pattern": pattern} not in schema.setdefault("allOf", []):
-        schema["allOf"].append({"pattern": pattern})
+        schema["pattern"] = MULTI_LINE if multiline else SINGLE_LINE
+    elif schema["pattern"] == r"\S":
+        schema["pattern"] = NOT_BLANK[multiline]
+    # any other pattern (ids, codes, times) already names the characters it allows

@@ -81,7 +81,7 @@ def run_fuzzer(service: Service) -> tuple[Statistic, list[str]]:
             if isinstance(event, events.ScenarioFinished) and event.is_test_scenario:
                 statistic.on_scenario_finished(event.recorder)
             elif isinstance(event, events.NonFatalError):
-                errors.append(event.info.format())
+                errors.append(f"{event.label}: {event.info.format()}")
             elif isinstance(event, events.FatalError):
                 errors.append(repr(event.exception))
     finally:
