@@ -39,6 +39,7 @@ from service.routers import (
 )
 from service.settings import ServiceSettings
 from service.state import ServiceState
+from service.uploads import UploadSizeLimit
 from service.web.routes import router as web_router
 
 DESCRIPTION = """\
@@ -108,6 +109,7 @@ def create_app(settings: ServiceSettings | None = None, progress: bool | None = 
     app.state.service = state
     install_error_handlers(app)
     install_contract(app)
+    app.add_middleware(UploadSizeLimit)  # inside SecurityHeaders: its 413s get them too
     app.add_middleware(SecurityHeaders)
     app.include_router(health.router)
     app.include_router(docs.router)

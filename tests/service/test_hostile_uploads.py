@@ -109,28 +109,28 @@ def test_the_web_import_form_fails_the_job_naming_the_file(service, files):
 
 
 def test_every_upload_route_has_the_same_size_limit(service, event):
-    big = b"id,enterprise_id,kind,text\n" + b"N1,E1,tech," + b"x" * (1 << 20) + b"\n"
+    """Just past the limit: refused while copying (the file named); far past it: refused
+    before the body is read. The web pages answer in HTML, the API in JSON."""
+    just_past = b"id,enterprise_id,kind,text\nN1,E1,tech," + b"x" * (1 << 20) + b"\n"
+    far_past = just_past * 3
     settings = service.state.settings
     limit, settings.upload_max_mb = settings.upload_max_mb, 1
     before = stored(service)
+    api = ["/api/import?wait=true", "/api/import", f"/api/events/{event}/participants/upload",
+           f"/api/events/{event}/followup"]  # fmt: skip
+    web = ["/import", f"/events/{event}/participants/upload", f"/events/{event}/followup"]
     try:
-        api = [("/api/import?wait=true", {"kind": "need"}), ("/api/import", {"kind": "need"}),
-               (f"/api/events/{event}/participants/upload", {}),
-               (f"/api/events/{event}/followup", {})]  # fmt: skip
-        for url, form in api:
-            response = service.request(
-                "organiser", "POST", url, files={"file": ("needs.csv", big)}, data=form
-            )
-            assert response.status_code == 413, (url, response.text[:300])
-            assert "超过 1 MB 的上限" in response.json()["message"]
-        web = ["/import", f"/events/{event}/participants/upload", f"/events/{event}/followup"]
-        for url in web:
+        for url, body in ((u, b) for u in api + web for b in (just_past, far_past)):
+            headers = service.browser("organiser") if url in web else service.headers("organiser")
             response = service.client.post(
-                url, headers=service.browser("organiser"), follow_redirects=False,
-                files={"file": ("needs.csv", big)}, data={"kind": "need"},
+                url, headers=headers, follow_redirects=False,
+                files={"file": ("needs.csv", body)}, data={"kind": "need"},
             )  # fmt: skip
-            assert response.status_code == 413, (url, response.text[:300])
-            assert "超过 1 MB 的上限" in response.text
+            assert response.status_code == 413, (url, len(body), response.text[:300])
+            text = response.text if url in web else response.json()["message"]
+            named = "上传文件「needs.csv」" if body is just_past else "上传内容"
+            assert f"{named}超过 1 MB 的上限" in text, (url, text[:300])
+            assert response.headers["X-Content-Type-Options"] == "nosniff"
     finally:
         settings.upload_max_mb = limit
     assert stored(service) == before
