@@ -91,6 +91,10 @@ def test_control_characters_and_infinity_in_json_bodies_are_a_422(service, body,
     assert stored(service) == before
 
 
+def test_line_breaks_in_parameters_are_left_to_the_fields_that_take_them(service):
+    assert service.request("admin", "GET", "/api/needs?q=%E7%94%B5%0A%E6%B1%A0").status_code == 200
+
+
 def test_a_line_break_is_kept_in_multi_line_text(service):
     body = {"enterprise_id": "E1", "kind": "tech", "text": "第一行\n第二行"}
     response = service.request("admin", "POST", "/api/needs", json=body)
