@@ -72,7 +72,7 @@ def test_a_stale_outcome_form_keeps_the_input_and_writes_nothing(site):
     stored = site.state.outcomes.get(key)
     assert (stored.stage, stored.notes, stored.version) == ("signed", "", 2)
     saved = post(site, "organiser", f"/events/{plan.event.id}/outcomes/row",
-                 {**typed, "version": "2"}, **HTMX)  # fmt: skip
+                 {**typed, "version": "2", "correction": "是"}, **HTMX)  # fmt: skip
     assert saved.status_code == 200 and site.state.outcomes.get(key).notes == "对方有兴趣"
 
 
