@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, Row, delete, select, update
+from sqlalchemy import BigInteger, Connection, Engine, Row, bindparam, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from matcher.events.model import EventPlan
@@ -95,8 +95,9 @@ class EventRepository:
         """Delete one event; False when there was none; `VersionConflict` (nothing deleted)
         when it is not at version `expected`."""
         statement = delete(EventRow).where(EventRow.id == event_id)
-        if expected is not None:
-            statement = statement.where(EventRow.version == expected)
+        if expected is not None:  # any stated version (If-Match), not only the storable ones
+            stated = bindparam("expected", expected, type_=BigInteger)
+            statement = statement.where(EventRow.version == stated)
         with self.engine.begin() as connection:
             if connection.execute(statement).rowcount > 0:
                 return True

@@ -48,7 +48,7 @@ def create_key(body: KeyCreate, state: State, key: AdminKey) -> KeyCreated:
 
 @router.delete("/keys/{key_id}", status_code=204, summary="吊销密钥")
 def revoke_key(
-    key_id: Annotated[int, Path(ge=1, le=2**62, description="密钥编号")],
+    key_id: Annotated[int, Path(ge=1, le=2**31 - 1, description="密钥编号")],  # an INTEGER column
     state: State,
     key: AdminKey,
 ) -> Response:

@@ -1,5 +1,5 @@
 """The whole API fuzzed with schemathesis: every operation of the OpenAPI document, as admin,
-against a running service on the small world (SQLite), through every phase (examples,
+against a running service on the small world (SQLite and PostgreSQL), through every phase (examples,
 coverage, fuzzing, stateful links) and every check.
 
 The checks: no server error; the status code, content type, headers and body each as the
@@ -22,6 +22,7 @@ from schemathesis.engine.statistic import Statistic
 from schemathesis.python.asgi import shutdown_lifespans
 
 from tests.service.conftest import Service, running_service
+from tests.storage.backends import BACKENDS
 
 SEED = int(os.environ.get("API_FUZZ_SEED", "20261111"))
 MAX_EXAMPLES = int(os.environ.get("API_FUZZ_EXAMPLES", "5"))
@@ -99,12 +100,13 @@ def failures(statistic: Statistic) -> list[str]:
     return found
 
 
-@pytest.mark.slow  # about 90 s of CPU with the default 5 examples: bounded by the examples
-def test_every_operation_conforms_to_the_openapi_document(tmp_path) -> None:
+@pytest.mark.slow  # about 90 s of CPU per backend with the default 5 examples
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_every_operation_conforms_to_the_openapi_document(backend: str, tmp_path) -> None:
     # One client sends thousands of bad keys on purpose: their throttling is tested elsewhere.
-    with running_service("sqlite", tmp_path, auth_failure_limit=0) as service:
+    with running_service(backend, tmp_path, auth_failure_limit=0) as service:
         operations = sum(len(methods) for methods in service.app.openapi()["paths"].values())
-        print(f"\nschemathesis seed {SEED}, {MAX_EXAMPLES} examples per operation")
+        print(f"\nschemathesis on {backend}: seed {SEED}, {MAX_EXAMPLES} examples per operation")
         statistic, errors = run_fuzzer(service)
     found = failures(statistic)
     print(f"operations: {len(statistic.tested_operations)} of {operations} tested, "

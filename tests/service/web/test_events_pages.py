@@ -47,7 +47,7 @@ def test_setup_form_shows_chinese_errors_next_to_fields(sqlite_service):
     errors = re.findall(r'<p class="field-error">(.*?)</p>', page.text)
     assert errors == [
         "请填写此项",
-        "应为时间（如 09:00），实际为「9点」",
+        "应为时间 HH:MM 或 HH:MM:SS（如 09:00），实际为「9点」",
         "应大于等于1，实际为「0」",
     ]
     late = call(
