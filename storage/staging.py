@@ -24,7 +24,7 @@ from storage.models import StagedRow, utc_now
 if TYPE_CHECKING:
     from storage.records import SqlRecordStore
 
-PAGE = 5000  # staged records read and upserted at a time while publishing
+PAGE = 1000  # staged records read and upserted at a time while publishing
 _CHUNK = 1000
 
 
