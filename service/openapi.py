@@ -2,8 +2,9 @@
 
 Every text a request carries refuses control characters (`matcher.plain_text`, enforced by
 the models and `service.plain_params`): each string of a query, path or form parameter and
-of a request body gets a `pattern` saying so, allowing tab and line breaks only in the
-multi-line fields; form field names get one too. Strings with their own choices (`enum`),
+of a JSON body gets a `pattern` saying so, form field names too. Tab and line breaks pass
+in parameters and form fields (`service.plain_params`) and in the multi-line fields of a
+body; the body models refuse them elsewhere. Strings with their own choices (`enum`),
 formats (dates, files) or patterns (ids, codes, times: only printable characters) keep
 theirs; a not-blank pattern becomes one that says both.
 """
@@ -46,19 +47,20 @@ def install_contract(app: FastAPI) -> None:
 def with_text_patterns(document: dict[str, Any]) -> dict[str, Any]:
     """`document` (changed in place) with the control-character patterns on request text."""
     components = document.get("components", {}).get("schemas", {})
+    forms: set[str] = set()
     for operation in _operations(document):
         for parameter in operation.get("parameters", []):
             if parameter.get("in") in ("query", "path"):
-                _restrict(parameter.get("schema", {}), multiline=False)
+                _restrict(parameter.get("schema", {}), multiline=True)
         for media, content in operation.get("requestBody", {}).get("content", {}).items():
-            _restrict(content.get("schema", {}), multiline=False)
             if media in _FORMS:  # form field names are checked too
-                name = content.get("schema", {}).get("$ref", "")[len(_REF) :]
-                components.get(name, {})["propertyNames"] = {"pattern": SINGLE_LINE}
+                forms.add(content.get("schema", {}).get("$ref", "")[len(_REF) :])
     for name in _request_components(document, components):
         schema = components[name]
+        if name in forms:
+            schema["propertyNames"] = {"pattern": MULTI_LINE}
         for field, prop in schema.get("properties", {}).items():
-            _restrict(prop, multiline=field in MULTILINE_FIELDS)
+            _restrict(prop, multiline=name in forms or field in MULTILINE_FIELDS)
     return document
 
 
@@ -98,8 +100,8 @@ def _restrict(schema: Any, multiline: bool) -> None:
     _restrict(schema.get("items"), multiline)
     if schema.get("type") != "string" or "enum" in schema or "const" in schema:
         return
-    if schema.get("format") in _OWN_FORMATS:
-        return
+    if schema.get("format") in _OWN_FORMATS or "contentMediaType" in schema:
+        return  # dates, times, uploaded files
     if "pattern" not in schema:
         schema["pattern"] = MULTI_LINE if multiline else SINGLE_LINE
     elif schema["pattern"] == r"\S":

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from tests.service.conftest import Service
+from tests.service.job_helpers import finished
 
 STAFF = frozenset({"admin", "organiser"})
 SCOPED = frozenset({"enterprise", "bank", "university"})
@@ -316,11 +317,11 @@ def world(sqlite_service: Service) -> dict[str, str]:
     for enterprise, product in (("E1", "F1"), ("E2", "F2")):
         body = {"enterprise_id": enterprise, "product_id": product, "status": "applied"}
         ok("admin", "POST", "/api/finance-outcomes", json=body)
-    rebuild = {"kinds": ["policy"]}
-    return {
-        "own": ok("organiser", "POST", "/api/indexes/rebuild", json=rebuild)["job_id"],
-        "other": ok("admin", "POST", "/api/indexes/rebuild", json=rebuild)["job_id"],
-    }
+    jobs = {}
+    for tenant, who in (("own", "organiser"), ("other", "admin")):  # one rebuild at a time
+        jobs[tenant] = ok(who, "POST", "/api/indexes/rebuild", json={"kinds": ["policy"]})["job_id"]
+        finished(service.state, jobs[tenant])
+    return jobs
 
 
 def test_every_operation_has_a_policy(sqlite_service: Service) -> None:
