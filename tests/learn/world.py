@@ -46,7 +46,13 @@ def _plan(event_id: str, day: date, people: list[str], meetings: list[Meeting],
 
 def hand_plans() -> list[EventPlan]:
     """Three events on the small world: E1 meets a university twice, E3↔E4 twice."""
-    parts = {"relevance": 0.55, "semantic": 0.6, "lexical": 0.3, "demand_side": 0.7, "supply_side": 0.6}
+    parts = {
+        "relevance": 0.55,
+        "semantic": 0.6,
+        "lexical": 0.3,
+        "demand_side": 0.7,
+        "supply_side": 0.6,
+    }
     return [
         _plan("EV1", date(2025, 3, 10), ["E1", "E3", "E4", UPC, UQD], [
             Meeting(a="E1", b=UPC, score=0.7, parts=parts, need_id="N1", supply_id="T1"),

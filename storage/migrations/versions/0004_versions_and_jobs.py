@@ -32,9 +32,7 @@ VERSIONED = (
 def upgrade() -> None:
     for table in VERSIONED:
         with op.batch_alter_table(table) as batch:
-            batch.add_column(
-                sa.Column("version", sa.Integer(), nullable=False, server_default="1")
-            )
+            batch.add_column(sa.Column("version", sa.Integer(), nullable=False, server_default="1"))
     op.create_table(
         "jobs",
         sa.Column("id", sa.String(length=32), nullable=False),
