@@ -11,14 +11,9 @@ from matcher.errors import IngestError
 from matcher.events.store import load_plan
 from matcher.outcomes.followup_xlsx import FOLLOWUP_HEADER, import_followup, write_followup_template
 from matcher.outcomes.store import history, load_meeting_outcomes, record_meeting_outcome
-from tests.outcomes.world import UPC, UQD, build_event_world
+from tests.outcomes.world import UPC, UQD
 
 AT = datetime(2025, 3, 12, 9, 0)
-
-
-@pytest.fixture
-def ws(tmp_path):
-    return build_event_world(tmp_path / "ws")
 
 
 def template(ws, path):

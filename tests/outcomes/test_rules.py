@@ -4,8 +4,6 @@ nothing."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import pytest
 from openpyxl import load_workbook
 
@@ -21,16 +19,7 @@ from matcher.outcomes.store import (
     record_finance_outcome,
     record_meeting_outcome,
 )
-from tests.outcomes.world import UPC, build_event_world
-
-T1 = datetime(2025, 3, 11, 10, 0)
-T2 = datetime(2025, 3, 20, 15, 30)
-KEY = f"EV1|E1|{UPC}"
-
-
-@pytest.fixture
-def ws(tmp_path):
-    return build_event_world(tmp_path / "ws")
+from tests.outcomes.world import KEY, T1, T2
 
 
 def _refused(ws, key, changes) -> list[tuple[str, str]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 import pytest
 
@@ -16,16 +16,7 @@ from matcher.outcomes.store import (
     record_meeting_outcome,
     record_meeting_outcomes,
 )
-from tests.outcomes.world import UPC, UQD, build_event_world
-
-T1 = datetime(2025, 3, 11, 10, 0)
-T2 = datetime(2025, 3, 20, 15, 30)
-KEY = f"EV1|E1|{UPC}"
-
-
-@pytest.fixture
-def ws(tmp_path):
-    return build_event_world(tmp_path / "ws")
+from tests.outcomes.world import KEY, T1, T2, UPC, UQD
 
 
 def test_two_changes_keep_two_history_entries_with_old_values(ws):

@@ -19,6 +19,10 @@ from tests.small_world import ENTERPRISES, build_small_world
 NAMES = {e.id: e.name for e in ENTERPRISES}
 UPC = "U:中国石油大学（华东）"
 UQD = "U:青岛大学"
+# Two moments of recorded changes, and the meeting E1 ↔ 石油大学 of EV1.
+T1 = datetime(2025, 3, 11, 10, 0)
+T2 = datetime(2025, 3, 20, 15, 30)
+KEY = f"EV1|E1|{UPC}"
 BQD = "B:青岛银行"
 BNS = "B:青岛农商银行"
 
