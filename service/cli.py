@@ -21,7 +21,7 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from matcher.cli.errors import exit_on_user_error
 from matcher.cli.learn_cmd import print_training
@@ -93,8 +93,12 @@ def run(
     service_app = create_app(settings, progress=True)
     state = service_app.state.service
     if not _has_admin(state.keys):
-        key, plaintext = state.keys.create("admin", None, "初始管理员")
-        state.audit.record(None, "key_create", "api_key", str(key.id), "admin 初始管理员")
+        _, plaintext = state.keys.create(
+            "admin", None, "初始管理员",
+            within=lambda c, k: state.audit.record(
+                None, "key_create", "api_key", str(k.id), "admin 初始管理员", connection=c
+            ),
+        )  # fmt: skip
         console.print("已创建管理员密钥（只显示这一次，请妥善保存）：")
         console.print(plaintext)
     url = f"http://{settings.host}:{settings.port}"
@@ -140,9 +144,13 @@ def keys_create(
     try:
         if role == "enterprise" and scope:
             SqlRecordStore(engine).get("enterprise", scope)
-        key, plaintext = ApiKeyRepository(engine).create(role, scope, name)
-        detail = " ".join(part for part in (key.role, key.scope_id, key.name) if part)
-        AuditRepository(engine).record(None, "key_create", "api_key", str(key.id), detail)
+        audit = AuditRepository(engine)
+
+        def audited(connection: Connection, key: ApiKey) -> None:
+            detail = " ".join(part for part in (key.role, key.scope_id, key.name) if part)
+            audit.record(None, "key_create", "api_key", str(key.id), detail, connection=connection)
+
+        key, plaintext = ApiKeyRepository(engine).create(role, scope, name, within=audited)
     finally:
         engine.dispose()
     console.print(f"已创建密钥 #{key.id}（{_describe(key)}），明文只显示这一次：")
@@ -155,9 +163,13 @@ def keys_revoke(key_id: Annotated[int, typer.Argument(help="密钥编号（见 k
     """吊销密钥，立即失效。"""
     engine = _engine(load_settings())
     try:
-        if not ApiKeyRepository(engine).revoke(key_id):
+        audit = AuditRepository(engine)
+
+        def audited(connection: Connection) -> None:
+            audit.record(None, "key_revoke", "api_key", str(key_id), connection=connection)
+
+        if not ApiKeyRepository(engine).revoke(key_id, within=audited):
             raise MatcherError(f"找不到有效的密钥 #{key_id}（不存在或已吊销）")
-        AuditRepository(engine).record(None, "key_revoke", "api_key", str(key_id))
     finally:
         engine.dispose()
     console.print(f"已吊销密钥 #{key_id}")

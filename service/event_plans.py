@@ -18,6 +18,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from pydantic import ValidationError
+from sqlalchemy import Connection
 
 from matcher.errors import (
     ConflictError,
@@ -121,11 +122,17 @@ def create_event(state: ServiceState, event: Event, actor: int | None) -> EventP
 def delete_event(
     state: ServiceState, event_id: str, actor: int | None, expected: int | None = None
 ) -> None:
-    """Delete the event; `VersionConflict` when it is no longer at version `expected`."""
+    """Delete the event and audit it in one transaction; `VersionConflict` when it is no
+    longer at version `expected`."""
     plan = state.events.load(event_id)
-    if not state.events.delete(event_id, expected):
+
+    def audit(connection: Connection) -> None:
+        state.audit.record(
+            actor, "delete", "event", event_id, plan.event.name, connection=connection
+        )
+
+    if not state.events.delete(event_id, expected, within=audit):
         raise NotFoundError(f"找不到对接活动「{event_id}」")
-    state.audit.record(actor, "delete", "event", event_id, plan.event.name)
 
 
 def from_specs(specs: list[dict]) -> Builder:

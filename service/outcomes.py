@@ -15,8 +15,11 @@ from __future__ import annotations
 import tempfile
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy import Connection
 
 from matcher.errors import IngestError, InvalidValue, MatcherError, NotFoundError
 from matcher.events.model import EventPlan
@@ -46,6 +49,7 @@ from service.errors import forbidden
 from service.event_plans import participant_id_of
 from service.state import ServiceState
 from storage.keys import ApiKey
+from storage.outcomes import Within
 
 REPORT_FORMATS: dict[str, tuple[str, str]] = {
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "跟踪问效报告"),
@@ -68,11 +72,16 @@ def _who(key: ApiKey) -> str:
     return key.name.strip() or f"{ROLE_LABELS[key.role]}#{key.id}"
 
 
-def _audit_changes(state: ServiceState, key: ApiKey, results: list[Recorded]) -> None:
-    for done in results:
-        if done.changes:
-            detail = f"{done.outcome.id}：{len(done.changes)} 项变更"
-            state.audit.record(key.id, "update", "outcome", None, detail)
+def _audit_changes(state: ServiceState, key: ApiKey) -> Within:
+    """The hook that audits each changed outcome in the recording's transaction."""
+
+    def audit(connection: Connection, results: list[Recorded]) -> None:
+        for done in results:
+            if done.changes:
+                detail = f"{done.outcome.id}：{len(done.changes)} 项变更"
+                state.audit.record(key.id, "update", "outcome", None, detail, connection=connection)
+
+    return audit
 
 
 # writes ---------------------------------------------------------------------------------------
@@ -93,9 +102,9 @@ def record_meeting(
     _ensure_event(state, event_id)
     meeting = {"event_id": event_id, "a": a, "b": b}
     [done] = state.outcomes.record_meetings(
-        [(meeting, changes)], _who(key), rows=[0], expected=[expected]
-    )
-    _audit_changes(state, key, [done])
+        [(meeting, changes)], _who(key), rows=[0], expected=[expected],
+        within=_audit_changes(state, key),
+    )  # fmt: skip
     return done
 
 
@@ -123,9 +132,9 @@ def record_finance(
         raise _invalid("body", "没有要记录的内容：请至少填写一项（融资状态、金额等）", "body")
     match = {"enterprise_id": enterprise_id, "product_id": product_id}
     [done] = state.outcomes.record_finance(
-        [(match, changes)], _who(key), rows=[0], expected=[expected]
-    )
-    _audit_changes(state, key, [done])
+        [(match, changes)], _who(key), rows=[0], expected=[expected],
+        within=_audit_changes(state, key),
+    )  # fmt: skip
     return done
 
 
@@ -262,9 +271,12 @@ def import_followup_upload(
         reason = f"请上传 .xlsx 跟踪表（收到「{path.name}」）"
         raise IngestError(f"无法读取「{path}」：{reason}", [Problem(str(path), 0, "", reason)])
     sheet = _only_this_event(read_followup(path), event_id)
-    results = apply_followup(sheet, state.outcomes.record_meetings, _who(key))
-    changed = [r for r in results if r.changes]
-    count = sum(len(r.changes) for r in changed)
-    detail = f"{path.name}：更新 {len(changed)} 场会谈，{count} 项变更"
-    state.audit.record(key.id, "import", "outcome", event_id, detail)
-    return results
+
+    def audit(connection: Connection, results: list[Recorded]) -> None:
+        changed = [r for r in results if r.changes]
+        count = sum(len(r.changes) for r in changed)
+        detail = f"{path.name}：更新 {len(changed)} 场会谈，{count} 项变更"
+        state.audit.record(key.id, "import", "outcome", event_id, detail, connection=connection)
+
+    record = partial(state.outcomes.record_meetings, within=audit)
+    return apply_followup(sheet, record, _who(key))

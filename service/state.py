@@ -23,7 +23,7 @@ from functools import cache
 from pathlib import Path
 from typing import TypeVar
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Connection, Engine, text
 
 from matcher.atomic import remove_stale_temp
 from matcher.crash import crash_point
@@ -210,9 +210,13 @@ class ServiceState:
     def event_plan_write(
         self, plan: EventPlan, actor: int | None, action: str, detail: str = ""
     ) -> EventPlan:
-        """Save an event plan and audit it (`action` on kind `event`)."""
-        self.events.save(plan)
-        self.audit.record(actor, action, "event", plan.event.id, detail)
+        """Save an event plan and audit it (`action` on kind `event`) in one transaction."""
+        self.events.save(
+            plan,
+            within=lambda c: self.audit.record(
+                actor, action, "event", plan.event.id, detail, connection=c
+            ),
+        )
         return plan
 
     def event_change(
@@ -223,11 +227,14 @@ class ServiceState:
         expected: int | None = None,
     ) -> EventPlan:
         """Apply `change` (it returns the audit detail) to the current plan and save it under
-        the plan's row lock, so changes from other workers land too, then audit it. A change
-        that raises, or a plan no longer at version `expected` (`VersionConflict`), leaves the
-        stored plan as it was."""
-        plan, detail = self.events.change(event_id, change, expected)
-        self.audit.record(actor, "update", "event", event_id, detail)
+        the plan's row lock, so changes from other workers land too, and audit it in the same
+        transaction. A change (or audit) that raises, or a plan no longer at version
+        `expected` (`VersionConflict`), leaves the stored plan as it was."""
+
+        def audit(connection: Connection, detail: str) -> None:
+            self.audit.record(actor, "update", "event", event_id, detail, connection=connection)
+
+        plan, _ = self.events.change(event_id, change, expected, within=audit)
         return plan
 
     # indexes -----------------------------------------------------------------------------

@@ -5,7 +5,8 @@ name, kind, date and published flag are copied into columns for listing, and the
 version lives in the `version` column only. A save is a compare-and-set on that column
 (`UPDATE ... WHERE version = ?`); `change` reads the row locked for update (SQLite: inside
 `BEGIN IMMEDIATE`), so concurrent changes from any number of processes apply one after the
-other, each to the plan the one before saved.
+other, each to the plan the one before saved. Each write takes an optional `within` hook
+that runs in its transaction (the audit entry of the change: both commit, or neither).
 """
 
 from __future__ import annotations
@@ -47,11 +48,19 @@ class EventRepository:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def save(self, plan: EventPlan) -> None:
+    def save(self, plan: EventPlan, within: Callable[[Connection], None] | None = None) -> None:
         """Create the plan (version 0) or replace the stored plan of `plan.version`, then set
-        `plan.version` to the stored one; `VersionConflict` (nothing written) otherwise."""
-        with self.engine.begin() as connection:
-            self._write(connection, plan)
+        `plan.version` to the stored one; `VersionConflict` (nothing written) otherwise.
+        `within(connection)` runs in the same transaction; when it raises nothing is saved."""
+        seen = plan.version
+        try:
+            with self.engine.begin() as connection:
+                self._write(connection, plan)
+                if within is not None:
+                    within(connection)
+        except BaseException:
+            plan.version = seen
+            raise
 
     def exists(self, event_id: str) -> bool:
         with self.engine.connect() as connection:
@@ -75,11 +84,15 @@ class EventRepository:
             return [_plan(row) for row in connection.execute(query)]
 
     def change(
-        self, event_id: str, apply: Callable[[EventPlan], T], expected: int | None = None
+        self,
+        event_id: str,
+        apply: Callable[[EventPlan], T],
+        expected: int | None = None,
+        within: Callable[[Connection, T], None] | None = None,
     ) -> tuple[EventPlan, T]:
-        """Load the plan locked for update, `apply` the change and save it, in one
-        transaction; when `apply` raises, or the plan is not at version `expected`
-        (`VersionConflict`), nothing is written."""
+        """Load the plan locked for update, `apply` the change and save it, then
+        `within(connection, result)`, in one transaction; when `apply` or `within` raises, or
+        the plan is not at version `expected` (`VersionConflict`), nothing is written."""
         with write_transaction(self.engine) as connection:
             query = select(*_COLUMNS).where(EventRow.id == event_id).with_for_update()
             row = connection.execute(query).first()
@@ -89,17 +102,27 @@ class EventRepository:
             plan = _plan(row)
             result = apply(plan)
             self._write(connection, plan)
+            if within is not None:
+                within(connection, result)
         return plan, result
 
-    def delete(self, event_id: str, expected: int | None = None) -> bool:
+    def delete(
+        self,
+        event_id: str,
+        expected: int | None = None,
+        within: Callable[[Connection], None] | None = None,
+    ) -> bool:
         """Delete one event; False when there was none; `VersionConflict` (nothing deleted)
-        when it is not at version `expected`."""
+        when it is not at version `expected`. `within(connection)` runs in the transaction of
+        a deletion; when it raises nothing is deleted."""
         statement = delete(EventRow).where(EventRow.id == event_id)
         if expected is not None:  # any stated version (If-Match), not only the storable ones
             stated = bindparam("expected", expected, type_=BigInteger)
             statement = statement.where(EventRow.version == stated)
         with self.engine.begin() as connection:
             if connection.execute(statement).rowcount > 0:
+                if within is not None:
+                    within(connection)
                 return True
             check_version(event_id, self._version(connection, event_id), expected)
         return False

@@ -4,16 +4,19 @@ A key is `mk_` + `secrets.token_urlsafe(32)` (256 random bits). Hashing without 
 a slow KDF is enough for such keys: nobody can guess or brute-force a 256-bit secret, so
 a leaked table reveals no usable key; and since a key is found by looking up its hash,
 no secret-dependent string comparison happens (no timing side channel to protect).
+Creating and revoking take an optional `within` hook that runs in their transaction (the
+audit entry of the change: both commit, or neither).
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Connection, Engine, select, update
 from sqlalchemy.orm import Session
 
 from matcher.errors import MatcherError
@@ -65,8 +68,15 @@ class ApiKeyRepository:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def create(self, role: str, scope_id: str | None, name: str) -> tuple[ApiKey, str]:
-        """A new key and its plaintext (shown once; only its hash is stored)."""
+    def create(
+        self,
+        role: str,
+        scope_id: str | None,
+        name: str,
+        within: Callable[[Connection, ApiKey], None] | None = None,
+    ) -> tuple[ApiKey, str]:
+        """A new key and its plaintext (shown once; only its hash is stored);
+        `within(connection, key)` runs in the same transaction (when it raises, no key)."""
         _check_role(role, scope_id)
         if not name.strip():
             raise MatcherError("密钥名称不能为空")
@@ -83,6 +93,8 @@ class ApiKeyRepository:
             session.add(row)
             session.flush()
             key = ApiKey.of(row)
+            if within is not None:
+                within(session.connection(), key)
         return key, plaintext
 
     def verify(self, plaintext: str) -> ApiKey | None:
@@ -96,8 +108,10 @@ class ApiKeyRepository:
             row = session.scalars(query).one_or_none()
             return None if row is None else ApiKey.of(row)
 
-    def revoke(self, key_id: int) -> bool:
-        """Revoke a key and its web sessions; False when there is no active key with this id."""
+    def revoke(self, key_id: int, within: Callable[[Connection], None] | None = None) -> bool:
+        """Revoke a key and its web sessions; False when there is no active key with this id.
+        `within(connection)` runs in the transaction of a revocation (when it raises, the key
+        stays active)."""
         statement = (
             update(ApiKeyRow)
             .where(ApiKeyRow.id == key_id, ApiKeyRow.revoked_at.is_(None))
@@ -112,6 +126,8 @@ class ApiKeyRepository:
             if connection.execute(statement).rowcount != 1:
                 return False
             connection.execute(sessions)
+            if within is not None:
+                within(connection)
             return True
 
     def list(self) -> list[ApiKey]:

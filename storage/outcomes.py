@@ -7,6 +7,8 @@ updates the current outcomes and appends to `outcome_history`, so with one bad i
 is written, and history rows are never updated or deleted. The outcomes a batch changes are
 read locked for update (SQLite: the batch runs in `BEGIN IMMEDIATE`), so the versions it
 compares with the ones stated and the versions it writes cannot be overtaken meanwhile.
+A batch that is not a dry run ends with `within(connection, results)` in its transaction
+(the audit entries of the change: both commit, or neither).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -37,6 +39,7 @@ from storage.transactions import write_transaction
 
 Outcome = MeetingOutcome | FinanceOutcome
 OutcomeRow = MeetingOutcomeRow | FinanceOutcomeRow
+Within = Callable[[Connection, list[Recorded]], None]
 
 
 class OutcomeConflict(ConflictError):
@@ -103,6 +106,28 @@ class _Current(dict):
         return isinstance(outcome_id, str) and self.get(outcome_id) is not None
 
 
+def _store(
+    session: Session, row_type: type[OutcomeRow], current: _Current, results: list[Recorded]
+) -> None:
+    """Write the changed outcomes and append their changes to the history (flushed)."""
+    changed = {r.outcome.id for r in results if r.changes}
+    if not changed:
+        return
+    for outcome_id in sorted(changed):
+        values = current[outcome_id].model_dump()
+        row = current.stored.get(outcome_id)
+        if row is None:
+            session.add(row_type(**values))
+        else:
+            for name, value in values.items():
+                setattr(row, name, value)
+    kind = "meeting" if row_type is MeetingOutcomeRow else "finance"
+    session.add_all(
+        OutcomeChangeRow(kind=kind, **change.model_dump()) for r in results for change in r.changes
+    )
+    session.flush()
+
+
 class SqlOutcomeStore:
     """Record and read outcomes; `plans(event_id)` gives an event's plan (MatcherError when
     unknown) and `records` the enterprises and products that financing outcomes name."""
@@ -125,11 +150,13 @@ class SqlOutcomeStore:
         rows: Sequence[int] | None = None,
         dry_run: bool = False,
         expected: Sequence[int | None] | None = None,
+        within: Within | None = None,
     ) -> list[Recorded]:
         """Apply many meeting updates at once, all or nothing (as `record_meeting_outcomes`)."""
         return self._record(
-            MeetingOutcomeRow, resolve_meeting, updates, who, at, source, rows, dry_run, expected
-        )
+            MeetingOutcomeRow, resolve_meeting, updates, who, at, source, rows, dry_run, expected,
+            within,
+        )  # fmt: skip
 
     def record_finance(
         self,
@@ -141,11 +168,13 @@ class SqlOutcomeStore:
         rows: Sequence[int] | None = None,
         dry_run: bool = False,
         expected: Sequence[int | None] | None = None,
+        within: Within | None = None,
     ) -> list[Recorded]:
         """Apply many financing updates at once, all or nothing (as `record_finance_outcomes`)."""
         return self._record(
-            FinanceOutcomeRow, resolve_finance, updates, who, at, source, rows, dry_run, expected
-        )
+            FinanceOutcomeRow, resolve_finance, updates, who, at, source, rows, dry_run, expected,
+            within,
+        )  # fmt: skip
 
     def _record(
         self,
@@ -158,6 +187,7 @@ class SqlOutcomeStore:
         rows: Sequence[int] | None,
         dry_run: bool,
         expected: Sequence[int | None] | None,
+        within: Within | None,
     ) -> list[Recorded]:
         at = at or utc_now().replace(microsecond=0)
         lookup = Lookup(self.plans, self.records)
@@ -168,24 +198,11 @@ class SqlOutcomeStore:
                     lookup, current, resolve, updates, who, at, source=source, rows=rows,
                     expected=expected,
                 )  # fmt: skip
-                changed = {r.outcome.id for r in results if r.changes}
-                if dry_run or not changed:
+                if dry_run:
                     return results
-                for outcome_id in sorted(changed):
-                    values = current[outcome_id].model_dump()
-                    row = current.stored.get(outcome_id)
-                    if row is None:
-                        session.add(row_type(**values))
-                    else:
-                        for name, value in values.items():
-                            setattr(row, name, value)
-                kind = "meeting" if row_type is MeetingOutcomeRow else "finance"
-                session.add_all(
-                    OutcomeChangeRow(kind=kind, **change.model_dump())
-                    for r in results
-                    for change in r.changes
-                )
-                session.flush()
+                _store(session, row_type, current, results)
+                if within is not None:
+                    within(connection, results)
         except IntegrityError:
             raise OutcomeConflict("该结果正被同时修改，未保存任何更改，请重试") from None
         return results

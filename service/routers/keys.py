@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Response
+from sqlalchemy import Connection
 
 from matcher.errors import MatcherError, NotFoundError
 from service.deps import AdminKey, CurrentKey, State
@@ -12,6 +13,7 @@ from service.errors import ApiError
 from service.routers.crud import invalid_field
 from service.schemas.common import ERROR_RESPONSES
 from service.schemas.keys import KeyCreate, KeyCreated, KeyPublic
+from storage.keys import ApiKey
 
 router = APIRouter(tags=["密钥"], responses=ERROR_RESPONSES)
 
@@ -36,12 +38,17 @@ def create_key(body: KeyCreate, state: State, key: AdminKey) -> KeyCreated:
             state.store.get("enterprise", body.scope_id)
         except NotFoundError:
             raise invalid_field("scope_id", f"企业「{body.scope_id}」不存在") from None
+
+    def audit(connection: Connection, created: ApiKey) -> None:
+        detail = f"{created.role} {created.scope_id or ''} {created.name}".replace("  ", " ")
+        state.audit.record(
+            key.id, "key_create", "api_key", str(created.id), detail, connection=connection
+        )
+
     try:
-        created, plaintext = state.keys.create(body.role, body.scope_id, body.name)
+        created, plaintext = state.keys.create(body.role, body.scope_id, body.name, within=audit)
     except MatcherError as error:
         raise invalid_field("scope_id", str(error)) from None
-    detail = f"{created.role} {created.scope_id or ''} {created.name}".replace("  ", " ")
-    state.audit.record(key.id, "key_create", "api_key", str(created.id), detail)
     return KeyCreated(**KeyPublic.model_validate(created, from_attributes=True).model_dump(),
                       key=plaintext)  # fmt: skip
 
@@ -53,7 +60,10 @@ def revoke_key(
     key: AdminKey,
 ) -> Response:
     """吊销后该密钥立即失效。"""
-    if not state.keys.revoke(key_id):
+
+    def audit(connection: Connection) -> None:
+        state.audit.record(key.id, "key_revoke", "api_key", str(key_id), connection=connection)
+
+    if not state.keys.revoke(key_id, within=audit):
         raise ApiError(404, f"找不到有效的密钥「{key_id}」（不存在或已吊销）")
-    state.audit.record(key.id, "key_revoke", "api_key", str(key_id))
     return Response(status_code=204)
