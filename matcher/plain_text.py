@@ -65,6 +65,10 @@ def _check(value: Any, multiline: bool) -> None:
             _check(item, multiline)
 
 
+# Validation context for records read back from a store: their text was checked when written.
+STORED: dict[str, bool] = {"stored": True}
+
+
 class PlainTextModel(BaseModel):
     """Base of models holding user input: no string field may hold a control character
     (fields named in `multiline_fields` may hold tab and line breaks), no number may be
@@ -76,5 +80,6 @@ class PlainTextModel(BaseModel):
     @field_validator("*", mode="after")
     @classmethod
     def _no_control_chars(cls, value: Any, info: ValidationInfo) -> Any:
-        _check(value, info.field_name in cls.multiline_fields)
+        if not (info.context and info.context.get("stored")):
+            _check(value, info.field_name in cls.multiline_fields)
         return value

@@ -42,6 +42,7 @@ from matcher.jsonl_staging import (
     stage_folder,
     staged_records,
 )
+from matcher.plain_text import STORED
 from matcher.types import KIND_LABELS, MODELS, RECORD_KINDS, Record
 
 
@@ -512,7 +513,7 @@ class JsonlRecordStore:
             if line.strip():
                 record_id = line_id(line)
                 if index.offsets.get(record_id) == offset:
-                    yield model.model_validate_json(line)
+                    yield model.model_validate_json(line, context=STORED)
             offset += len(line)
 
     def _read(self, kind: str, index: _Index, ids: Iterable[str]) -> dict[str, Record]:
@@ -528,7 +529,7 @@ class JsonlRecordStore:
         with self.path(kind).open("rb") as handle:
             for place in places:
                 handle.seek(place)
-                record = model.model_validate_json(handle.readline())
+                record = model.model_validate_json(handle.readline(), context=STORED)
                 found[record.id] = record
         return found
 

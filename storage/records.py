@@ -28,6 +28,7 @@ from sqlalchemy.engine import NestedTransaction
 
 from matcher.crash import crash_point
 from matcher.errors import MatcherError, NotFoundError
+from matcher.plain_text import STORED
 from matcher.store import UpsertSummary, Within, check_versions, count_changes
 from matcher.types import KIND_LABELS, MODELS, RECORD_KINDS, Record
 from storage.models import (
@@ -154,7 +155,7 @@ class SqlRecordStore:
             ).first()
         if found is None:
             raise NotFoundError(f"找不到{KIND_LABELS[kind]}「{record_id}」")
-        return MODELS[kind].model_validate(found.data), found.version
+        return MODELS[kind].model_validate(found.data, context=STORED), found.version
 
     def upsert(
         self, kind: str, records: Iterable[Record], expected: Mapping[str, int] | None = None
@@ -236,7 +237,7 @@ class SqlRecordStore:
             for chunk in _chunks(stale):
                 query = select(row.version, row.data).where(row.id.in_(chunk))
                 for version, data in connection.execute(query):
-                    record = model.model_validate(data)
+                    record = model.model_validate(data, context=STORED)
                     self._records.put(kind, version, record)
                     found[record.id] = record
         return {i: found[i] for i in wanted if i in found}
@@ -250,7 +251,9 @@ class SqlRecordStore:
         model = MODELS[kind]
         query = select(row.data).where(column == enterprise_id).order_by(row.id)
         with self.engine.connect() as connection:
-            return [model.model_validate(data) for data in connection.scalars(query)]
+            return [
+                model.model_validate(data, context=STORED) for data in connection.scalars(query)
+            ]
 
     def kind_version(self, kind: str) -> str:
         """The write counter of `kind` (one indexed read): moves with every write to it."""
@@ -295,7 +298,7 @@ class SqlRecordStore:
             with self.engine.connect() as connection:
                 page = connection.execute(query).all()
             for found in page:
-                yield model.model_validate(found.data)
+                yield model.model_validate(found.data, context=STORED)
             if len(page) < batch:
                 return
             last = page[-1].id
@@ -339,7 +342,10 @@ class SqlRecordStore:
         model = MODELS[kind]
         with self.engine.connect() as connection:
             total = connection.scalar(total_query) or 0
-            records = [model.model_validate(data) for data in connection.scalars(page_query)]
+            records = [
+                model.model_validate(data, context=STORED)
+                for data in connection.scalars(page_query)
+            ]
         return records, total
 
     @staticmethod
@@ -409,7 +415,7 @@ class SqlRecordStore:
                 data = connection.scalars(select(row.data).order_by(row.id))
                 records = {}
                 for item in data:
-                    record = model.model_validate(item)
+                    record = model.model_validate(item, context=STORED)
                     records[record.id] = record
             cached = _Cached(version, records)
             self._cache[kind] = cached
@@ -430,7 +436,7 @@ class SqlRecordStore:
         current: dict[str, Record] = {}
         for chunk in _chunks(ids):
             for data in connection.scalars(select(row.data).where(row.id.in_(chunk))):
-                record = model.model_validate(data)
+                record = model.model_validate(data, context=STORED)
                 current[record.id] = record
         return current
 

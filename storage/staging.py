@@ -17,6 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from matcher.crash import crash_point
 from matcher.errors import NotFoundError
+from matcher.plain_text import STORED
 from matcher.store import UpsertSummary, Within
 from matcher.types import MODELS, RECORD_KINDS, Record
 from storage.models import StagedRow, utc_now
@@ -125,7 +126,7 @@ class SqlStaging:
                 query = query.where(StagedRow.id > last)
             rows = connection.execute(query).all()
             if rows:
-                yield [model.model_validate(row.data) for row in rows]
+                yield [model.model_validate(row.data, context=STORED) for row in rows]
             if len(rows) < PAGE:
                 return
             last = rows[-1].id
