@@ -22,6 +22,10 @@ from service.routers import (
     audit,
     docs,
     enterprises,
+    event_changes,
+    event_choice,
+    event_day,
+    event_notify,
     events,
     health,
     imports,
@@ -75,7 +79,8 @@ def api_router() -> APIRouter:
     api = APIRouter(prefix="/api")
     for module in (
         enterprises, needs, tech_results, products, policies, offers, recommendations,
-        events, imports, indexes, jobs, keys, audit, outcomes, reports,
+        event_choice, event_day, event_notify, event_changes, events, imports, indexes, jobs,
+        keys, audit, outcomes, reports,
     ):  # fmt: skip
         api.include_router(module.router)
     return api

@@ -7,8 +7,25 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from service.web.pages import events, imports, jobs, lists, login, mine, outcomes, records, static
+from service.web.pages import (
+    event_changes,
+    event_choice,
+    event_day,
+    event_notify,
+    events,
+    imports,
+    jobs,
+    lists,
+    login,
+    mine,
+    outcomes,
+    records,
+    static,
+)
 
 router = APIRouter(include_in_schema=False)
-for _module in (static, login, imports, jobs, events, outcomes, mine, records, lists):
+for _module in (
+    static, login, imports, jobs, event_choice, event_day, event_notify, event_changes, events,
+    outcomes, mine, records, lists,
+):  # fmt: skip
     router.include_router(_module.router)
