@@ -364,3 +364,50 @@ class JobRow(Base):
     started_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     heartbeat_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class OutboxRow(Base):
+    """One notification to one recipient on one channel (`service.outbox`): enqueued once per
+    `dedupe_key` (the SHA-256 of event, kind, participant, channel and meeting / slot), claimed
+    (`sending`) in its own transaction before it is sent, then `sent` or `failed`; a claim
+    that never finished (a crash while sending) becomes `unknown`, resent only by hand."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dedupe_key: Mapped[str] = mapped_column(String(64), unique=True)
+    event_id: Mapped[str] = mapped_column(String(64), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    participant_id: Mapped[str] = mapped_column(String)
+    scope: Mapped[str] = mapped_column(String)  # the meeting / slot it is about ("" for none)
+    channel: Mapped[str] = mapped_column(String(16))  # email | webhook
+    address: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)  # what it announced (agendas)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    attempts: Mapped[int] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class SurveyRow(Base):
+    """A post-meeting survey of one participant on one meeting: its link token (an HMAC of
+    the event, the pair and the participant) and, once submitted, the answers."""
+
+    __tablename__ = "surveys"
+
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(64), index=True)
+    a: Mapped[str] = mapped_column(String)
+    b: Mapped[str] = mapped_column(String)
+    participant_id: Mapped[str] = mapped_column(String)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    held: Mapped[bool | None] = mapped_column(Boolean)
+    usefulness: Mapped[int | None] = mapped_column(Integer)
+    intent: Mapped[bool | None] = mapped_column(Boolean)
+    note: Mapped[str] = mapped_column(Text)
+    applied: Mapped[str] = mapped_column(Text)  # what it filled in the follow-up record
