@@ -1,27 +1,39 @@
 """Exports of an event plan (Chinese).
 
-Pairing list CSV/XLSX, agendas HTML/ICS, the table plan and name cards.
+Pairing list CSV/XLSX (column widths, frozen header row and filters on every sheet), agendas
+ICS, name cards CSV; the printed HTML (agendas, table plan, table and name cards) is built in
+`matcher.events.printed`.
 """
 
 from __future__ import annotations
 
 import csv
-import html
 import re
+import unicodedata
 from collections import defaultdict
 from datetime import datetime
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from matcher.atomic import atomic_path, write_text_atomic
 from matcher.cells import append_row, csv_row
 from matcher.events.model import (
-    EVENT_KIND_LABELS,
     PARTICIPANT_KIND_LABELS,
     ROLE_LABELS,
     EventPlan,
     Meeting,
+)
+from matcher.events.printed import (
+    CheckIn,
+    agenda_html,
+    agenda_reasons,
+    name_cards_html,
+    table_cards_html,
+    table_plan_html,
 )
 
 PAIRING_HEADER = [
@@ -107,8 +119,31 @@ def table_grid(plan: EventPlan) -> list[list[str]]:
     return grid
 
 
+WIDTH_MIN, WIDTH_MAX = 6, 60
+
+
+def _width(value: object) -> int:
+    """Display width in Excel columns: wide (CJK) characters count twice."""
+    text = "" if value is None else str(value)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def format_sheet(sheet: Worksheet) -> None:
+    """Bold, frozen header row; an autofilter over the data; column widths from the content."""
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
+    for index, column in enumerate(sheet.iter_cols(values_only=True), 1):
+        width = max((_width(v) for v in column), default=0) + 2
+        sheet.column_dimensions[get_column_letter(index)].width = min(
+            max(width, WIDTH_MIN), WIDTH_MAX
+        )
+
+
 def write_xlsx(plan: EventPlan, path: Path) -> None:
-    """Sheets 配对清单, 桌位图 and 席卡 (names and reasons as text cells, never formulas)."""
+    """Sheets 配对清单, 桌位图 and 席卡 (names and reasons as text cells, never formulas),
+    each with widths, a frozen header row and filters."""
     book = Workbook()
     sheet = book.active
     sheet.title = "配对清单"
@@ -123,76 +158,10 @@ def write_xlsx(plan: EventPlan, path: Path) -> None:
     cards.append(CARD_HEADER)
     for row in card_rows(plan):
         append_row(cards, row)
+    for sheet in book.worksheets:
+        format_sheet(sheet)
     with atomic_path(path) as tmp:
         book.save(tmp)
-
-
-_PAGE_STYLE = """<style>
-body{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:2em;color:#222}
-h1{font-size:1.4em}h2{font-size:1.15em;margin-top:1.5em}
-table{border-collapse:collapse;width:100%}td,th{border:1px solid #999;padding:.4em;text-align:left}
-th{background:#eef}.page{page-break-after:always}.muted{color:#666;font-size:.9em}
-@media print{body{margin:0}}
-</style>"""
-
-
-def _page(title: str, body: str) -> str:
-    return (
-        f'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'
-        f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{html.escape(title)}</title>{_PAGE_STYLE}</head><body>{body}</body></html>"
-    )
-
-
-def _event_line(plan: EventPlan) -> str:
-    event = plan.event
-    where = f" · {event.venue}" if event.venue else ""
-    return f"{EVENT_KIND_LABELS[event.kind]} · {event.date:%Y年%m月%d日}{where}"
-
-
-def agenda_section(plan: EventPlan, participant_id: str) -> str:
-    """One participant's agenda as an HTML section (escaped)."""
-    me = plan.participant(participant_id)
-    names = {p.id: p.name for p in plan.participants}
-    rows = []
-    for m in _ordered(plan):
-        if participant_id in (m.a, m.b):
-            other = m.b if m.a == participant_id else m.a
-            table = f"{m.table}号桌" if m.table else "待定"
-            rows.append(
-                f"<tr><td>{html.escape(_slot_label(plan, m))}</td><td>{table}</td>"
-                f"<td>{html.escape(names[other])}</td>"
-                f"<td>{html.escape('；'.join(m.reasons))}</td></tr>"
-            )
-    body = "".join(rows) or '<tr><td colspan="4">暂无安排的会谈</td></tr>'
-    return (
-        f'<section class="page"><h1>{html.escape(plan.event.name)}</h1>'
-        f'<p class="muted">{html.escape(_event_line(plan))}</p>'
-        f"<h2>{html.escape(me.name)} 的会谈日程</h2>"
-        f"<table><tr><th>时间</th><th>桌号</th><th>对接方</th><th>对接理由</th></tr>"
-        f"{body}</table></section>"
-    )
-
-
-def agenda_html(plan: EventPlan, participant_id: str | None = None) -> str:
-    """A printable agenda for one participant, or for everybody (one page each)."""
-    ids = [participant_id] if participant_id else [p.id for p in plan.participants]
-    return _page(f"{plan.event.name} 会谈日程", "".join(agenda_section(plan, i) for i in ids))
-
-
-def table_plan_html(plan: EventPlan) -> str:
-    """The venue's table plan: time slots × tables."""
-    header = "".join(f"<th>{t}号桌</th>" for t in range(1, plan.event.tables + 1))
-    rows = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in row) + "</tr>"
-        for row in table_grid(plan)
-    )
-    body = (
-        f"<h1>{html.escape(plan.event.name)} 桌位图</h1>"
-        f'<p class="muted">{html.escape(_event_line(plan))}</p>'
-        f"<table><tr><th>时段</th>{header}</tr>{rows}</table>"
-    )
-    return _page(f"{plan.event.name} 桌位图", body)
 
 
 _ICS_BREAKS = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
@@ -257,7 +226,7 @@ def agenda_ics(plan: EventPlan, participant_id: str) -> str:
             f"DTEND;TZID=Asia/Shanghai:{end:%Y%m%dT%H%M%S}",
             f"SUMMARY:{_ics_text(f'{plan.event.name}：与{other}会谈（{m.table}号桌）')}",
             f"LOCATION:{_ics_text(f'{plan.event.venue} {m.table}号桌'.strip())}",
-            f"DESCRIPTION:{_ics_text('；'.join(m.reasons))}",
+            f"DESCRIPTION:{_ics_text('；'.join(agenda_reasons(m.reasons)))}",
             "END:VEVENT",
         ]
     lines.append("END:VCALENDAR")
@@ -268,8 +237,11 @@ def _safe_name(participant_id: str) -> str:
     return "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in participant_id)
 
 
-def export_all(plan: EventPlan, out_dir: Path) -> list[Path]:
-    """Every export into `out_dir`; returns the written paths."""
+def export_all(
+    plan: EventPlan, out_dir: Path, *, contacts: bool = True, checkin: CheckIn | None = None
+) -> list[Path]:
+    """Every export into `out_dir` (the organiser's set: with contacts unless told otherwise,
+    QR codes when `checkin` is given); returns the written paths."""
     out_dir = Path(out_dir)
     written = [
         out_dir / "pairing.csv",
@@ -277,15 +249,20 @@ def export_all(plan: EventPlan, out_dir: Path) -> list[Path]:
         out_dir / "name-cards.csv",
         out_dir / "table-plan.html",
         out_dir / "agendas.html",
+        out_dir / "table-cards.html",
+        out_dir / "name-cards.html",
     ]
     write_csv(written[0], PAIRING_HEADER, pairing_rows(plan))
     write_xlsx(plan, written[1])
     write_csv(written[2], CARD_HEADER, card_rows(plan))
     write_text_atomic(written[3], table_plan_html(plan))
-    write_text_atomic(written[4], agenda_html(plan))
+    write_text_atomic(written[4], agenda_html(plan, contacts=contacts, checkin=checkin))
+    write_text_atomic(written[5], table_cards_html(plan))
+    write_text_atomic(written[6], name_cards_html(plan, checkin))
     for participant in plan.participants:
         base = out_dir / "agendas" / _safe_name(participant.id)
-        write_text_atomic(base.with_suffix(".html"), agenda_html(plan, participant.id))
+        page = agenda_html(plan, participant.id, contacts=contacts, checkin=checkin)
+        write_text_atomic(base.with_suffix(".html"), page)
         with atomic_path(base.with_suffix(".ics")) as tmp:
             tmp.write_bytes(agenda_ics(plan, participant.id).encode("utf-8"))
         written += [base.with_suffix(".html"), base.with_suffix(".ics")]

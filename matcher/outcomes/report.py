@@ -1,18 +1,19 @@
 """Funnel reports: the whole selection, one row per event, the financing matches; a bar chart
-(PNG), an XLSX workbook (漏斗, 活动明细, 融资) and a printable Chinese HTML page."""
+(PNG), an XLSX workbook (漏斗, 活动明细, 融资) and a printable Chinese HTML page.
+
+The chart is drawn in the project's own CJK font (`matcher.fonts`), so it reads on a machine
+without any Chinese system font; a glyph still missing shows as matplotlib's warning."""
 
 from __future__ import annotations
 
 import base64
 import html
-import warnings
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
 
-from matplotlib import font_manager, rc_context
+from matplotlib import rc_context
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
@@ -25,6 +26,7 @@ from matcher.atomic import atomic_path, write_text_atomic
 from matcher.cells import append_row
 from matcher.events.model import EventPlan
 from matcher.events.store import list_plans, load_plan
+from matcher.fonts import use_cjk_font
 from matcher.outcomes.funnel import (
     Filters,
     Funnel,
@@ -36,13 +38,10 @@ from matcher.outcomes.funnel import (
 )
 from matcher.outcomes.model import FINANCE_STATUS_LABELS, FinanceOutcome, MeetingOutcome
 from matcher.outcomes.store import load_finance_outcomes, load_meeting_outcomes
+from matcher.printing import printable
 from matcher.types import Enterprise, FinanceProduct
 from matcher.workspace import Workspace
 
-CJK_FONTS = (
-    "WenQuanYi Micro Hei", "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC",
-    "Microsoft YaHei", "SimHei", "PingFang SC", "Heiti SC", "AR PL UMing CN",
-)  # fmt: skip
 EVENT_HEADER = [
     "活动编号", "活动名称", "日期", "产业链", "参会企业", "计划会谈", "已举行", "达成意向",
     "正在推进", "签约", "签约金额（万元）",
@@ -168,13 +167,6 @@ def load_report(
     )
 
 
-@lru_cache(maxsize=1)
-def cjk_font() -> str | None:
-    """The first installed font that has Chinese glyphs, or None."""
-    installed = {font.name for font in font_manager.fontManager.ttflist}
-    return next((name for name in CJK_FONTS if name in installed), None)
-
-
 def funnel_chart(counts: Funnel, path: Path) -> None:
     """A horizontal bar chart of the meeting funnel (and of financing, when there is any)."""
     bars = [
@@ -186,12 +178,12 @@ def funnel_chart(counts: Funnel, path: Path) -> None:
             [("融资推荐", counts.finance_recommended), ("已申请", counts.finance_applied),
              ("已获批", counts.finance_approved), ("首贷", counts.first_loans)]
         )  # fmt: skip
-    font = cjk_font()
-    style = {"font.family": "sans-serif", "axes.unicode_minus": False}
-    if font:
-        style["font.sans-serif"] = [font, "DejaVu Sans"]
-    with rc_context(style), warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # without a CJK font, missing glyphs are drawn as boxes
+    style = {
+        "font.family": "sans-serif",
+        "font.sans-serif": [use_cjk_font(), "DejaVu Sans"],
+        "axes.unicode_minus": False,
+    }
+    with rc_context(style):
         figure = Figure(figsize=(8, 2.2 + 1.6 * len(bars)), dpi=120)
         FigureCanvasAgg(figure)
         axes = figure.subplots(len(bars), 1, squeeze=False)[:, 0]
@@ -261,14 +253,10 @@ def write_report_xlsx(report: Report, path: Path, chart: Path | None = None) -> 
         book.save(tmp)
 
 
-_STYLE = """<style>
-body{font-family:"Noto Sans CJK SC","Microsoft YaHei","WenQuanYi Micro Hei",sans-serif;
-margin:2em;color:#222}h1{font-size:1.4em}h2{font-size:1.15em;margin-top:1.5em}
-table{border-collapse:collapse;width:100%;margin-bottom:1em}
-td,th{border:1px solid #999;padding:.35em;text-align:left}th{background:#eef}
+_CSS = """
 td.n{text-align:right}img{max-width:100%}.summary{font-size:1.05em;line-height:1.6}
-@media print{body{margin:0}h2{page-break-before:auto}}
-</style>"""
+.report table{margin-bottom:1em;font-size:9.5pt}.report tr{break-inside:avoid}
+"""
 
 
 def _table(header: list[str], rows: list[list[object]]) -> str:
@@ -295,10 +283,7 @@ def report_html(report: Report, chart_png: bytes) -> str:
         f"<h2>活动明细</h2>{_table(EVENT_HEADER, [_event_row(e) for e in report.events])}"
         f"<h2>融资</h2>{_table(FINANCE_HEADER, [_finance_row(f) for f in report.finance])}"
     )
-    return (
-        f'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'
-        f"<title>{html.escape(title)}</title>{_STYLE}</head><body>{body}</body></html>"
-    )
+    return printable(title, f'<section class="page report">{body}</section>', css=_CSS)
 
 
 def write_report(report: Report, out_dir: Path) -> list[Path]:

@@ -65,4 +65,25 @@ def test_agenda_html_is_escaped_chinese_and_per_participant(plan):
     assert "<b>蓝湾" not in page
     assert "09:00–09:20" in page and "1号桌" in page and "青岛大学" in page
     everyone = agenda_html(plan)
-    assert everyone.count('class="page"') == 3
+    assert everyone.count('class="page agenda"') == 3
+
+
+def test_every_sheet_has_widths_a_frozen_header_and_filters(plan, tmp_path):
+    export_all(plan, tmp_path)
+    book = load_workbook(tmp_path / "pairing.xlsx")
+    for sheet in book.worksheets:
+        assert sheet.freeze_panes == "A2", sheet.title
+        assert sheet.auto_filter.ref == sheet.dimensions, sheet.title
+        assert sheet[1][0].font.b, sheet.title
+    pairing = book["配对清单"]
+    widths = {col: pairing.column_dimensions[col].width for col in "ABCDI"}
+    assert widths["A"] < widths["D"] < widths["I"] <= 60  # 推荐理由 is the widest column
+    assert widths["D"] >= len("<b>蓝湾&食品</b>") + 2  # wide characters count twice
+
+
+def test_ics_descriptions_leave_out_raw_scores(plan):
+    plan.meetings[0].reasons.append("双方意愿：需求方0.73，供给方0.65")
+    calendar = icalendar.Calendar.from_ical(agenda_ics(plan, "E1"))
+    (event,) = calendar.walk("VEVENT")
+    assert "双方意愿" not in str(event.get("DESCRIPTION"))
+    assert "0.73" not in str(event.get("DESCRIPTION"))
