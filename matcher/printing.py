@@ -6,7 +6,10 @@ self-contained page built here, so they share one look and one font.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import html
+import re
 from typing import Literal
 
 from matcher.fonts import WEB_FONT_FAMILY, font_face_css
@@ -53,4 +56,21 @@ def printable(title: str, body: str, orientation: Orientation = "portrait", css:
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{html.escape(title)}</title>"
         f"<style>{page_css(orientation)}{css}</style></head><body>{body}</body></html>"
+    )
+
+
+_STYLE_BLOCK = re.compile(r"<style>(.*?)</style>", re.S)
+
+
+def content_security_policy(document: str) -> str:
+    """A strict CSP for a printed page: no script at all, its own `<style>` blocks only (by
+    hash), images from data: URLs, fonts from the serving site."""
+    hashes = " ".join(
+        "'sha256-" + base64.b64encode(hashlib.sha256(css.encode()).digest()).decode() + "'"
+        for css in _STYLE_BLOCK.findall(document)
+    )
+    styles = hashes or "'none'"
+    return (
+        f"default-src 'none'; style-src {styles}; img-src data:; font-src 'self'; "
+        "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
     )

@@ -33,7 +33,9 @@ from matcher.events.export import (
     agenda_html,
     agenda_ics,
     card_rows,
+    name_cards_html,
     pairing_rows,
+    table_cards_html,
     table_plan_html,
     write_csv,
     write_xlsx,
@@ -48,6 +50,7 @@ from matcher.events.participants import (
 from matcher.events.planner import add_must_meet, lock_meeting, remove_meeting
 from matcher.ingest.problems import Problem
 from matcher.ingest.validate import translate_error
+from matcher.printing import content_security_policy
 from matcher.workspace import Workspace
 from service.auth import ROLE_LABELS, Principal, is_staff
 from service.errors import forbidden
@@ -282,6 +285,7 @@ class ExportFile:
     media_type: str
     filename: str
     inline: bool = False
+    csp: str | None = None  # printed pages: their own policy (inline styles by hash)
 
     def disposition(self) -> str:
         kind = "inline" if self.inline else "attachment"
@@ -294,7 +298,13 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ICS = "text/calendar; charset=utf-8"
 EXPORT_NAMES: tuple[str, ...] = (
     "pairing.csv", "pairing.xlsx", "table-plan.html", "agendas.html", "name-cards.csv",
+    "table-cards.html", "name-cards.html",
 )  # fmt: skip
+
+
+def printed(page: str, filename: str) -> ExportFile:
+    """A printable HTML page, shown in the browser under its own CSP."""
+    return ExportFile(page.encode(), HTML, filename, True, content_security_policy(page))
 
 
 def _written(write: Callable[[Path], None]) -> bytes:
@@ -316,9 +326,13 @@ def render_export(plan: EventPlan, name: str) -> ExportFile:
     if name == "pairing.xlsx":
         return ExportFile(_written(lambda p: write_xlsx(plan, p)), XLSX, filename)
     if name == "table-plan.html":
-        return ExportFile(table_plan_html(plan).encode(), HTML, filename, inline=True)
-    if name == "agendas.html":
-        return ExportFile(agenda_html(plan).encode(), HTML, filename, inline=True)
+        return printed(table_plan_html(plan), filename)
+    if name == "agendas.html":  # the organiser's print: with the counterparts' contacts
+        return printed(agenda_html(plan, contacts=True), filename)
+    if name == "table-cards.html":
+        return printed(table_cards_html(plan), filename)
+    if name == "name-cards.html":
+        return printed(name_cards_html(plan), filename)
     raise NotFoundError(f"没有导出文件「{name}」，可选：{'、'.join(EXPORT_NAMES)}")
 
 
@@ -341,7 +355,8 @@ def agenda(
     if fmt == "ics":
         file = ExportFile(agenda_ics(plan, participant_id).encode(), ICS, filename)
     else:
-        file = ExportFile(agenda_html(plan, participant_id).encode(), HTML, filename, inline=True)
+        contacts = is_staff(key) or plan.published  # counterparts' contacts once published
+        file = printed(agenda_html(plan, participant_id, contacts=contacts), filename)
     state.audit.record(key.id, "export", "event", event_id, f"日程 {participant_id}.{fmt}")
     return file
 

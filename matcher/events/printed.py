@@ -154,13 +154,14 @@ def agenda_html(
 
 
 _TABLE_PLAN_CSS = """
-.grid{display:grid;grid-template-columns:repeat(%(columns)d,minmax(0,1fr));gap:2mm}
-.cell{border:1px solid #888;padding:1.5mm 2mm;min-height:24mm;break-inside:avoid}
-.cell .no{font-weight:bold;font-size:10pt;white-space:nowrap}
-.cell .who{font-size:10pt;line-height:1.3;overflow-wrap:anywhere}
-.cell .who span{color:#666;font-size:8.5pt;white-space:nowrap}
+.grid{display:grid;grid-template-columns:repeat(%(columns)d,minmax(0,1fr));gap:1.5mm}
+.cell{border:1px solid #888;padding:1mm 1.5mm;break-inside:avoid;font-size:9pt;
+line-height:1.3}
+.cell .no{font-weight:bold;font-size:9.5pt;white-space:nowrap}
+.cell .who{overflow-wrap:anywhere}
+.cell .who span{color:#666;font-size:7.5pt;white-space:nowrap}
 .cell.empty{color:#999}.slot-head{display:flex;justify-content:space-between;
-align-items:baseline;margin-bottom:2mm}
+align-items:baseline;gap:4mm;margin-bottom:2mm}.slot-head h1,.slot-head h2{margin:0}
 """
 
 
@@ -191,8 +192,8 @@ def table_plan_html(plan: EventPlan) -> str:
             pages.append(
                 f'<section class="page table-plan"><div class="slot-head">'
                 f"<h1>{_e(plan.event.name)} 桌位图</h1>"
+                f'<span class="muted">{_e(event_line(plan))}</span>'
                 f'<h2 class="nowrap">第{index + 1}轮 {_e(slot.label())}{more}</h2></div>'
-                f'<p class="muted">{_e(event_line(plan))}</p>'
                 f'<div class="grid">{cells}</div></section>'
             )
     css = _TABLE_PLAN_CSS % {"columns": TABLE_PLAN_COLUMNS}

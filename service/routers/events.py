@@ -51,7 +51,15 @@ Action = Annotated[
                      "must-meet 指定必见（下次生成时安排）"),
 ]  # fmt: skip
 ExportName = Annotated[
-    Literal["pairing.csv", "pairing.xlsx", "table-plan.html", "agendas.html", "name-cards.csv"],
+    Literal[
+        "pairing.csv",
+        "pairing.xlsx",
+        "table-plan.html",
+        "agendas.html",
+        "name-cards.csv",
+        "table-cards.html",
+        "name-cards.html",
+    ],
     Path(description="导出文件"),
 ]
 UPLOAD_DESCRIPTION = (
@@ -68,6 +76,8 @@ FILE_RESPONSES = {
 
 def _file(file: event_plans.ExportFile) -> Response:
     headers = {"Content-Disposition": file.disposition()}
+    if file.csp:
+        headers["Content-Security-Policy"] = file.csp
     return Response(file.content, media_type=file.media_type, headers=headers)
 
 
@@ -247,8 +257,8 @@ def publish(
     responses=FILE_RESPONSES,
 )  # fmt: skip
 def export(event_id: EventId, name: ExportName, state: State, key: StaffKey) -> Response:
-    """配对清单（CSV；XLSX 含配对清单、桌位图、席卡）、桌位图与全部日程（可打印的 HTML）、
-    席卡（CSV）。"""
+    """配对清单（CSV；XLSX 含配对清单、桌位图、席卡）、桌位图与全部日程（可打印的 HTML，
+    A4）、桌卡与席卡（可打印的 HTML，每张 A4 两份，沿虚线裁开）、席卡（CSV）。"""
     return _file(event_plans.export(state, event_id, name, key.id))
 
 

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
+from matcher.printing import content_security_policy
 from matcher.types import CHAINS
 from service.deps import StaffKey, State
 from service.outcomes import REPORT_FORMATS, ReportQuery, funnel_report, report_file
@@ -75,4 +76,7 @@ def export_funnel(
     data = report_file(report, fmt)
     media, name = REPORT_FORMATS[fmt]
     state.audit.record(key.id, "export", "report", None, f"{fmt}：{report.funnel.label}")
-    return Response(data, media_type=media, headers=attachment(f"{name}.{fmt}"))
+    headers = attachment(f"{name}.{fmt}")
+    if fmt == "html":  # the page's own styles (by hash), the served CJK web font
+        headers["Content-Security-Policy"] = content_security_policy(data.decode("utf-8"))
+    return Response(data, media_type=media, headers=headers)

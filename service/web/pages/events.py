@@ -62,6 +62,8 @@ EXPORT_LABELS: dict[str, str] = {
     "table-plan.html": "桌位图（打印）",
     "agendas.html": "全部日程（打印）",
     "name-cards.csv": "席卡（CSV）",
+    "table-cards.html": "桌卡（打印，每张 A4 两份）",
+    "name-cards.html": "席卡（打印，每张 A4 两份）",
 }
 AFTER_ADJUST: dict[str, str] = {
     "lock": "，重新生成时保留其时段与桌号",

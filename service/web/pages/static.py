@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, Response
 
+from matcher.fonts import WEB_FONT_URL, web_font
 from service.web.render import STATIC_DIR
 from service.web.routing import WebRoute
 from service.web.session import PageError
@@ -27,3 +28,10 @@ def static_file(name: str) -> FileResponse:
         raise PageError(404, "页面不存在", "您要找的文件不存在。")
     headers = {"Cache-Control": "public, max-age=3600"}
     return FileResponse(STATIC_DIR / name, media_type=FILES[name], headers=headers)
+
+
+@router.get(WEB_FONT_URL, include_in_schema=False)
+def cjk_font() -> Response:
+    """Noto Sans CJK SC (OFL-1.1, from the installed package) for the printed pages."""
+    headers = {"Cache-Control": "public, max-age=604800"}
+    return Response(web_font(), media_type="font/otf", headers=headers)
