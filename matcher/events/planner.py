@@ -18,6 +18,7 @@ MUST_MEET_REASON = "组织方指定必见"
 NO_PARTICIPANTS = "活动还没有参会方，请先添加参会方"
 NO_MEETINGS = "还没有配对结果，请先运行配对"
 Progress = Callable[[int, int, str], None]  # (steps done, steps in all, message in Chinese)
+INACTIVE = ("cancelled", "no_show")  # meetings kept as a record, occupying nothing
 
 
 def _no_progress(done: int, total: int, message: str) -> None:
@@ -57,24 +58,53 @@ def _never_meet(plan: EventPlan) -> set[frozenset[str]]:
     return pairs | {frozenset(pair) for pair in plan.removed}
 
 
+def is_scheduled(meeting: Meeting) -> bool:
+    """Whether the meeting has a slot and a table."""
+    return meeting.slot is not None and meeting.table is not None
+
+
+def _kept(plan: EventPlan, keep_scheduled: bool) -> tuple[dict[frozenset[str], Meeting], list]:
+    """(meetings pairing keeps as they are, by pair; the inactive scheduled meetings kept as
+    a record). Kept: the locked ones and, with `keep_scheduled`, every scheduled one; only
+    meetings whose participants are still in the event."""
+    ids = {p.id for p in plan.participants}
+    kept: dict[frozenset[str], Meeting] = {}
+    record = []
+    for meeting in plan.meetings:
+        if keep_scheduled and is_scheduled(meeting) and meeting.status in INACTIVE:
+            record.append(meeting)
+        elif (
+            meeting.a in ids
+            and meeting.b in ids
+            and (meeting.locked or (keep_scheduled and is_scheduled(meeting)))
+        ):
+            kept[meeting.key] = meeting
+    return kept, record
+
+
 def pair_event(
     plan: EventPlan,
     workspace: Workspace,
     encoder: Encoder,
     time_limit: float = 60.0,
     progress: Progress = _no_progress,
+    keep_scheduled: bool = False,
 ) -> EventPlan:
     """Choose the meetings: exact b-matching over the reciprocal candidates.
 
     Locked meetings stay (with their slot and table), removed pairs never come back, and
-    must-meets are forced. Participants who get fewer meetings than asked are reported.
-    `progress` hears of each of the 3 steps (candidates, solving, reasons).
+    must-meets are forced. With `keep_scheduled` (late changes to a published plan) every
+    meeting that has a slot and a table stays exactly as it is, like a locked one, and new
+    meetings only take participants' remaining capacity; cancelled and no-show meetings stay
+    as a record and their pairs are not proposed again. Participants who get fewer meetings
+    than asked are reported. `progress` hears of each of the 3 steps (candidates, solving,
+    reasons).
     """
     ensure_pairable(plan)
     progress(0, 3, f"正在为 {len(plan.participants)} 个参会方生成候选会谈")
     candidates = {m.key: m for m in candidate_meetings(plan, workspace, encoder)}
     progress(1, 3, f"正在从 {len(candidates)} 个候选中求解配对")
-    locked = {m.key: m for m in plan.meetings if m.locked}
+    locked, record = _kept(plan, keep_scheduled)
     slots = len(plan.event.slots)
     problem = PairingProblem(
         capacity={
@@ -84,7 +114,7 @@ def pair_event(
         max_total=slots * plan.event.tables,
         pairs=[Pair(m.a, m.b, m.score) for m in candidates.values()],
         must_meet=_must_meet(plan) | set(locked),
-        never_meet=_never_meet(plan),
+        never_meet=_never_meet(plan) | {m.key for m in record},
         min_meetings=plan.event.min_meetings,
         fairness=plan.event.fairness,
     )
@@ -104,7 +134,7 @@ def pair_event(
         if meeting.key in named and MUST_MEET_REASON not in meeting.reasons:
             meeting.reasons.append(MUST_MEET_REASON)
         _add_keywords(workspace, meeting)
-    plan.meetings = meetings
+    plan.meetings = meetings + record
     plan.objective = round(sum(m.score for m in meetings), 4)
     plan.shortfalls = shortfalls(plan, list(candidates.values()), problem)
     plan.unplaced = {}
@@ -168,26 +198,33 @@ def shortfalls(
     return result
 
 
-def schedule_event(plan: EventPlan, time_limit: float = 20.0) -> EventPlan:
-    """Give every meeting a slot and a table; locked meetings keep theirs. When the exact
-    model does not finish within `time_limit` seconds, the fallback schedule is used and
-    `plan.schedule_note` says so."""
+def schedule_event(
+    plan: EventPlan, time_limit: float = 20.0, keep_scheduled: bool = False
+) -> EventPlan:
+    """Give every meeting a slot and a table; locked meetings keep theirs, and with
+    `keep_scheduled` so does every meeting that has both (cancelled and no-show ones stay as
+    a record and occupy nothing). When the exact model does not finish within `time_limit`
+    seconds, the fallback schedule is used and `plan.schedule_note` says so."""
     ensure_schedulable(plan)
     availability = {
         p.id: set(p.availability) for p in plan.participants if p.availability is not None
     }
+    active = [
+        m for m in plan.meetings
+        if not (keep_scheduled and is_scheduled(m) and m.status in INACTIVE)
+    ]  # fmt: skip
     locked = {
         i: (m.slot, m.table)
-        for i, m in enumerate(plan.meetings)
-        if m.locked and m.slot is not None and m.table is not None
+        for i, m in enumerate(active)
+        if (m.locked or keep_scheduled) and is_scheduled(m)
     }
-    pairs = [Pair(m.a, m.b, m.score) for m in plan.meetings]
+    pairs = [Pair(m.a, m.b, m.score) for m in active]
     result = schedule(
         pairs, len(plan.event.slots), plan.event.tables, availability, locked, time_limit
     )  # type: ignore[arg-type]
     plan.unplaced = {}
     plan.schedule_method, plan.schedule_note = result.method, result.note
-    for index, meeting in enumerate(plan.meetings):
+    for index, meeting in enumerate(active):
         if index in result.placed:
             meeting.slot, meeting.table = result.placed[index]
         else:
