@@ -10,6 +10,12 @@ Events where a participant is on both sides are solved exactly as an integer pro
 - `fairness`: the k-th meeting of a participant earns `fairness / k` extra, so meetings are
   spread over participants (diminishing returns) at a bounded cost in total score.
 Must-meet pairs are forced (an error if they exceed a capacity); never-meet pairs are dropped.
+Wanted pairs (both participants marked 必见, or an accepted request) carry `WANTED_BONUS`,
+which outweighs the `min_meetings` bonus: they are met wherever capacities allow, and the
+planner notes those that did not fit instead of failing.
+Exclusive meetings: with `organisation` naming the organisation of representatives, nobody
+meets two participants of one organisation, except in must-meet and wanted pairs. In the
+flow each such pair's arc passes through a capacity-1 node per (participant, organisation).
 The integer program has a time limit: when it runs out, the best solution found is used, or
 else a greedy pairing (must-meets first, then by score), and the result's `note` says so.
 """
@@ -17,7 +23,7 @@ else a greedy pairing (must-meets first, then by score), and the result's `note`
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -30,6 +36,7 @@ from matcher.errors import MatcherError
 SCALE = 1_000_000  # scores are in [0, 1]; flow costs are integers
 MIN_BONUS = 1_000.0  # outweighs any sum of scores a participant's other meetings could bring
 MUST_BONUS = 1_000_000.0
+WANTED_BONUS = 10_000.0  # a mutual 必见: above min_meetings, below the organiser's must-meet
 TIMED_OUT = "精确配对未在 {limit:g} 秒时限内完成，已采用{fallback}"
 GREEDY = "贪心配对（必见优先，再按匹配度）"
 
@@ -58,6 +65,24 @@ class PairingProblem:
     min_meetings: int = 0
     fairness: float = 0.0
     max_total: int | None = None  # the venue's slots × tables
+    wanted: set[frozenset[str]] = field(default_factory=set)  # met where capacities allow
+    organisation: Mapping[str, Hashable] = field(default_factory=dict)  # exclusive meetings
+
+    def exempt(self, pair: Pair) -> bool:
+        """Whether both sides asked for the pair (exempt from exclusive meetings)."""
+        return pair.key in self.must_meet or pair.key in self.wanted
+
+    def exclusive(self, pair: Pair) -> list[tuple[str, Hashable]]:
+        """The (participant, organisation) limits the pair counts against: `a` meets
+        `b`'s organisation once, and `b` meets `a`'s once."""
+        if self.exempt(pair):
+            return []
+        limits: list[tuple[str, Hashable]] = []
+        if pair.b in self.organisation:
+            limits.append((pair.a, self.organisation[pair.b]))
+        if pair.a in self.organisation:
+            limits.append((pair.b, self.organisation[pair.a]))
+        return limits
 
 
 @dataclass
@@ -87,11 +112,12 @@ def usable_pairs(problem: PairingProblem) -> list[Pair]:
         if key in problem.never_meet:
             a, b = sorted(key)
             raise MatcherError(f"{a} 与 {b} 同时在必见和不见名单中")
-        if key not in best:
+    for key in problem.must_meet | (problem.wanted - problem.never_meet):
+        if key not in best and key <= problem.capacity.keys() and len(key) == 2:
             a, b = sorted(key)
             best[key] = Pair(a, b, 0.0)
     _check_must_meet_capacity(problem)
-    return [p for p in best.values() if p.score > 0 or p.key in problem.must_meet]
+    return [p for p in best.values() if p.score > 0 or problem.exempt(p)]
 
 
 def _check_must_meet_capacity(problem: PairingProblem) -> None:
@@ -148,16 +174,22 @@ def _greedy(problem: PairingProblem, pairs: list[Pair]) -> list[Pair]:
     left = dict(problem.capacity)
     room = problem.max_total if problem.max_total is not None else len(pairs)
     chosen: list[Pair] = []
+    met: set[tuple[str, Hashable]] = set()
     for pair in sorted(pairs, key=lambda p: (-_pair_value(p, problem), p.a, p.b)):
-        if len(chosen) < room and left[pair.a] > 0 and left[pair.b] > 0:
-            chosen.append(pair)
-            left[pair.a] -= 1
-            left[pair.b] -= 1
+        limits = problem.exclusive(pair)
+        if len(chosen) >= room or left[pair.a] <= 0 or left[pair.b] <= 0 or met & set(limits):
+            continue
+        chosen.append(pair)
+        met.update(limits)
+        left[pair.a] -= 1
+        left[pair.b] -= 1
     return chosen
 
 
 def _pair_value(pair: Pair, problem: PairingProblem) -> float:
-    return pair.score + (MUST_BONUS if pair.key in problem.must_meet else 0.0)
+    if pair.key in problem.must_meet:
+        return pair.score + MUST_BONUS
+    return pair.score + (WANTED_BONUS if pair.key in problem.wanted else 0.0)
 
 
 def _solve_flow(
@@ -167,6 +199,7 @@ def _solve_flow(
     hub = 2  # source → hub (capacity = the venue's total) → demand side
     node = {name: i + 3 for i, name in enumerate(names)}  # 0 = source, 1 = sink
     starts, ends, caps, costs = [], [], [], []
+    limit_node: dict[tuple[str, Hashable], int] = {}  # exclusive meetings, see `_pair_path`
 
     def arc(start: int, end: int, cap: int, value: float) -> None:
         starts.append(start)
@@ -179,9 +212,22 @@ def _solve_flow(
     for name in sorted(left):
         for bonus in node_bonuses(problem.capacity[name], problem):
             arc(hub, node[name], 1, bonus)
-    first_pair_arc = len(starts)
+    pair_arcs = []
     for pair in pairs:
-        arc(node[pair.a], node[pair.b], 1, _pair_value(pair, problem))
+        start, end = node[pair.a], node[pair.b]
+        for limit in problem.exclusive(pair):
+            if limit not in limit_node:
+                limit_node[limit] = len(node) + 3 + len(limit_node)
+                if limit[0] == pair.a:  # a → (a, b's organisation) → ...
+                    arc(node[pair.a], limit_node[limit], 1, 0.0)
+                else:  # ... → (b, a's organisation) → b
+                    arc(limit_node[limit], node[pair.b], 1, 0.0)
+            if limit[0] == pair.a:
+                start = limit_node[limit]
+            else:
+                end = limit_node[limit]
+        pair_arcs.append(len(starts))
+        arc(start, end, 1, _pair_value(pair, problem))
     for name in sorted(right):
         for bonus in node_bonuses(problem.capacity[name], problem):
             arc(node[name], 1, 1, bonus)
@@ -194,7 +240,7 @@ def _solve_flow(
     flow.set_nodes_supplies(np.array([0, 1]), np.array([supply, -supply]))
     if flow.solve() != flow.OPTIMAL:
         raise MatcherError("配对求解失败（最小费用流无最优解）")
-    used = flow.flows(arcs[first_pair_arc : first_pair_arc + len(pairs)])
+    used = flow.flows(arcs[np.array(pair_arcs, dtype=np.int64)])
     return [pair for pair, amount in zip(pairs, used, strict=True) if amount > 0]
 
 
@@ -224,6 +270,17 @@ def _solve_milp(
     if problem.max_total is not None:
         total = np.concatenate([np.ones(n_x), np.zeros(n_y)])
         constraints.append(LinearConstraint(total.reshape(1, -1), 0, problem.max_total))
+    limits: dict[tuple[str, Hashable], list[int]] = {}
+    for j, pair in enumerate(pairs):
+        for limit in problem.exclusive(pair):
+            limits.setdefault(limit, []).append(j)
+    shared = [columns for columns in limits.values() if len(columns) > 1]
+    if shared:
+        once = lil_matrix((len(shared), n_x + n_y))
+        for row, columns in enumerate(shared):
+            for j in columns:
+                once[row, j] = 1
+        constraints.append(LinearConstraint(once.tocsr(), 0, 1))
     result = milp(
         c=-value,
         constraints=constraints,

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from matcher.errors import MatcherError
-from matcher.events.pairing import Pair, PairingProblem, solve
+from matcher.events.pairing import WANTED_BONUS, Pair, PairingProblem, solve
 
 
 def brute_force(problem: PairingProblem) -> float:
@@ -136,3 +136,78 @@ def test_integer_program_out_of_time_falls_back_to_a_greedy_pairing_and_says_so(
     assert frozenset(("P0", "P1")) in {m.key for m in result.meetings}  # must-meet first
     assert len(result.meetings) == 5 and all(counts[p] <= 2 for p in people)
     assert result.objective <= exact.objective
+
+
+def brute_force_exclusive(problem: PairingProblem) -> float:
+    """Best value (score plus wanted bonuses) over subsets that meet each organisation once."""
+    pairs = [p for p in problem.pairs if p.key not in problem.never_meet]
+    best = -1.0
+    for size in range(len(pairs) + 1):
+        for subset in itertools.combinations(pairs, size):
+            counts = Counter(x for p in subset for x in (p.a, p.b))
+            if any(counts[v] > problem.capacity[v] for v in counts):
+                continue
+            limits = [limit for p in subset for limit in problem.exclusive(p)]
+            if len(limits) != len(set(limits)):
+                continue
+            value = sum(p.score + (WANTED_BONUS if p.key in problem.wanted else 0) for p in subset)
+            best = max(best, value)
+    return best
+
+
+@st.composite
+def organised_problems(draw, bipartite: bool = True):
+    problem = draw(problems(bipartite=bipartite))
+    people = sorted(problem.capacity)
+    problem.organisation = {p: draw(st.sampled_from("XYZ")) for p in people if draw(st.booleans())}
+    keys = [p.key for p in problem.pairs if p.key not in problem.never_meet]
+    problem.wanted = set(draw(st.lists(st.sampled_from(keys), max_size=2))) if keys else set()
+    return problem
+
+
+def value_of(problem: PairingProblem, result) -> float:
+    return sum(m.score + (WANTED_BONUS if m.key in problem.wanted else 0) for m in result.meetings)
+
+
+@settings(max_examples=150, deadline=None)
+@given(organised_problems(bipartite=True))
+def test_exclusive_meetings_and_wanted_pairs_in_the_flow_match_brute_force(problem):
+    result = solve(problem)
+    assert value_of(problem, result) == pytest.approx(brute_force_exclusive(problem), abs=1e-5)
+    limits = [limit for m in result.meetings for limit in problem.exclusive(m)]
+    assert len(limits) == len(set(limits))
+    if result.meetings:
+        assert result.solver == "min-cost-flow"
+
+
+@settings(max_examples=80, deadline=None)
+@given(organised_problems(bipartite=False))
+def test_exclusive_meetings_in_the_integer_program_match_brute_force(problem):
+    result = solve(problem)
+    assert value_of(problem, result) == pytest.approx(brute_force_exclusive(problem), abs=1e-5)
+
+
+def test_nobody_meets_two_representatives_unless_both_asked():
+    pairs = [Pair("D1", "S1", 0.9), Pair("D1", "S2", 0.8), Pair("D1", "S3", 0.1)]
+    capacity = {"D1": 3, "S1": 1, "S2": 1, "S3": 1}
+    organisation = {"S1": "海尔", "S2": "海尔"}
+    plain = solve(PairingProblem(capacity, pairs, organisation=organisation))
+    assert {(m.a, m.b) for m in plain.meetings} == {("D1", "S1"), ("D1", "S3")}
+    asked = solve(PairingProblem(capacity, pairs, organisation=organisation,
+                                 wanted={frozenset(("D1", "S2"))}))  # fmt: skip
+    assert {(m.a, m.b) for m in asked.meetings} == {("D1", "S1"), ("D1", "S2"), ("D1", "S3")}
+    general = [Pair("A", "B", 0.9), Pair("A", "C", 0.8), Pair("B", "C", 0.7)]
+    problem = PairingProblem({"A": 2, "B": 2, "C": 2}, general, organisation={"B": "O", "C": "O"})
+    for result in (solve(problem), solve(problem, time_limit=0)):  # exact, then greedy
+        assert ("A", "C") not in {(m.a, m.b) for m in result.meetings}
+
+
+def test_wanted_pairs_are_met_where_capacities_allow_and_never_fail():
+    pairs = [Pair("D1", "S1", 0.9), Pair("D1", "S2", 0.1), Pair("D2", "S2", 0.2)]
+    capacity = {"D1": 1, "D2": 1, "S1": 1, "S2": 1}
+    wanted = {frozenset(("D1", "S2")), frozenset(("D2", "S2"))}  # S2 can take only one
+    result = solve(PairingProblem(capacity, pairs, wanted=wanted))
+    keys = {m.key for m in result.meetings}
+    assert len(keys & wanted) == 1
+    unknown = solve(PairingProblem({"D1": 1}, [], wanted={frozenset(("D1", "X"))}))
+    assert not unknown.meetings
