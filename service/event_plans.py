@@ -51,6 +51,7 @@ from matcher.events.planner import add_must_meet, lock_meeting, remove_meeting
 from matcher.ingest.problems import Problem
 from matcher.ingest.validate import translate_error
 from matcher.printing import content_security_policy
+from matcher.templates import write_participant_template
 from matcher.workspace import Workspace
 from service.auth import ROLE_LABELS, Principal, is_staff
 from service.errors import forbidden
@@ -334,6 +335,11 @@ def render_export(plan: EventPlan, name: str) -> ExportFile:
     if name == "name-cards.html":
         return printed(name_cards_html(plan), filename)
     raise NotFoundError(f"没有导出文件「{name}」，可选：{'、'.join(EXPORT_NAMES)}")
+
+
+def participant_template() -> ExportFile:
+    """The participant file to fill in (XLSX: 参会方 with an example row, 填写说明)."""
+    return ExportFile(_written(write_participant_template), XLSX, "参会方模板.xlsx")
 
 
 def export(state: ServiceState, event_id: str, name: str, actor: int | None) -> ExportFile:

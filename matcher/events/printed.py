@@ -96,7 +96,8 @@ _AGENDA_CSS = """
 .agenda-head{display:flex;justify-content:space-between;gap:6mm;align-items:flex-start}
 .qr{text-align:center;flex:none}.qr .code{font-size:9pt;letter-spacing:.05em}
 .agenda td.time,.agenda td.table{white-space:nowrap;width:1%}
-.agenda td.contact{width:24%}.agenda ul{margin:0;padding-left:1.1em}
+.agenda td.who{width:28%}.agenda td.contact{width:30%;font-size:9pt}
+.agenda ul{margin:0;padding-left:1.1em}
 .agenda tr{break-inside:avoid}
 """
 
@@ -123,7 +124,7 @@ def agenda_section(
             contact = f'<td class="contact">{"<br>".join(_e(c) for c in contact_lines(other))}</td>'
         rows.append(
             f'<tr><td class="time">{_e(_slot_label(plan, m))}</td><td class="table">{table}</td>'
-            f"<td>{_e(other.name)}</td>{contact}<td><ul>{reasons}</ul></td></tr>"
+            f'<td class="who">{_e(other.name)}</td>{contact}<td><ul>{reasons}</ul></td></tr>'
         )
     columns = 5 if contacts else 4
     body = "".join(rows) or f'<tr><td colspan="{columns}">暂无安排的会谈</td></tr>'

@@ -43,6 +43,7 @@ from matcher.outcomes.store import (
     record_meeting_outcomes,
     refusal,
 )
+from matcher.templates import followup_format_sheet
 from matcher.workspace import Workspace
 
 EDITABLE = ("attendance", "stage", "signed_amount", "notes", "next_follow_up")
@@ -104,6 +105,8 @@ def write_followup_template(
     for index, width in enumerate(_WIDTHS):
         sheet.column_dimensions[chr(ord("A") + index)].width = width
     sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
+    followup_format_sheet(book)  # a second sheet: what each column accepts
     with atomic_path(Path(path)) as tmp:
         book.save(tmp)
     return len(meetings)

@@ -106,6 +106,16 @@ def create_event(body: EventCreate, state: State, key: StaffKey, response: Respo
     return _detail(plan, response)
 
 
+@router.get(
+    "/templates/participants.xlsx", summary="下载参会方模板", response_class=Response,
+    responses={200: {"content": {event_plans.XLSX: {}}, "description": "参会方模板（XLSX）"}},
+)  # fmt: skip
+def participant_template(key: StaffKey) -> Response:
+    """参会方文件模板：中文列名与一行示例；第二张表「填写说明」列出每列是否必填、可填写的值
+    （如可参加时段「1、2、3」或区间「5-8」）。"""
+    return _file(event_plans.participant_template())
+
+
 @router.get("/{event_id}", response_model=EventDetail, summary="查看对接活动")
 def get_event(event_id: EventId, state: State, key: StaffKey, response: Response) -> EventDetail:
     """活动设置、参会方、会谈（按时段和桌号排序，附理由与双方意愿）、未满足与未排入的原因。

@@ -117,6 +117,7 @@ POLICY: dict[str, Rule] = {
     "POST /api/events/{event_id}/meetings/{action}": STAFF_ONLY,
     "POST /api/events/{event_id}/publish": STAFF_ONLY,
     "GET /api/events/{event_id}/export/{name}": STAFF_ONLY,
+    "GET /api/events/templates/participants.xlsx": STAFF_ONLY,
     "GET /api/events/{event_id}/agenda/{participant_id}.html": owner(*SCOPED),
     "GET /api/events/{event_id}/agenda/{participant_id}.ics": owner(*SCOPED),
     "GET /api/events/{event_id}/my-agenda": roles(*SCOPED),  # staff take part in no event

@@ -8,6 +8,7 @@ import re
 from datetime import date, time
 
 import pytest
+from openpyxl import load_workbook
 
 from matcher.events.model import Event, EventPlan, Meeting, Participant, make_slots
 from matcher.fonts import WEB_FONT_FAMILY, WEB_FONT_URL
@@ -154,3 +155,15 @@ def test_funnel_report_prints_with_its_chart(login, web):
     assert_print_ready(result)
     assert page.locator("img[alt='漏斗图']").evaluate("i => i.naturalWidth") > 500
     assert "跟踪问效报告" in page.locator("h1").inner_text()
+
+
+def test_participant_template_downloads_from_the_event_page(login, web, printed_event):
+    page = login("organiser")
+    page.goto(f"/events/{printed_event}")
+    link = page.locator("#exports a", has_text="参会方模板")
+    with page.expect_download() as download:
+        link.click()
+    saved = OUT / "participants-template.xlsx"
+    download.value.save_as(saved)
+    assert load_workbook(saved).sheetnames == ["参会方", "填写说明"]
+    assert download.value.suggested_filename == "参会方模板.xlsx"
