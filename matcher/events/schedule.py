@@ -11,6 +11,12 @@ unplaced with the reason. The model starts from a feasible schedule (the balance
 cut to the best slots, or a greedy one by score; when the greedy one places every meeting it
 is optimal and no model is needed) and never fails for lack of time: when it finds nothing
 better within the time limit, that schedule is returned, with a note saying so.
+
+Hosts (`host_table`: participant → its fixed table) keep one table all day: every meeting of
+a host is at the host's table (a meeting of two hosts at the `a` side's), so only visitors
+move; the other meetings share the tables no host holds. A host's meetings never collide at
+its table (a host has one meeting per slot), so when every meeting has a host, Δ slots
+suffice and the colouring reaches König's bound whatever the number of tables.
 """
 
 from __future__ import annotations
@@ -62,6 +68,33 @@ def max_degree(meetings: Sequence[Pair]) -> int:
     return max(counts.values(), default=0)
 
 
+@dataclass
+class Venue:
+    """The tables: which meetings sit at a host's table, and the tables left for the rest."""
+
+    slots: int
+    tables: int
+    fixed: dict[int, int]  # meeting index → its host's table
+    free_tables: list[int]  # tables no host holds, in order
+
+    @classmethod
+    def of(
+        cls, meetings: Sequence[Pair], slots: int, tables: int, host_table: Mapping[str, int]
+    ) -> Venue:
+        fixed = {}
+        for index, meeting in enumerate(meetings):
+            table = host_table.get(meeting.a, host_table.get(meeting.b))
+            if table is not None:
+                fixed[index] = table
+        held = set(host_table.values())
+        return cls(slots, tables, fixed, [t for t in range(1, tables + 1) if t not in held])
+
+    def room(self, locked: Mapping[int, tuple[int, int]]) -> dict[int, int]:
+        """Slot → how many of the free tables the meetings without a host may still take."""
+        taken = Counter(slot for slot, table in locked.values() if table in self.free_tables)
+        return {slot: len(self.free_tables) - taken[slot] for slot in range(self.slots)}
+
+
 def schedule(
     meetings: Sequence[Pair],
     slots: int,
@@ -69,37 +102,53 @@ def schedule(
     availability: Mapping[str, set[int]] | None = None,
     locked: Mapping[int, tuple[int, int]] | None = None,
     time_limit: float = 20.0,
+    host_table: Mapping[str, int] | None = None,
 ) -> ScheduleResult:
-    """Place `meetings` into `slots` × `tables`; `availability` maps a participant to its slots.
+    """Place `meetings` into `slots` × `tables`; `availability` maps a participant to its slots,
+    `host_table` a host to its fixed table (distinct, within the tables).
 
     Always feasible: when CP-SAT finds no better schedule within `time_limit` seconds, the
     starting schedule is returned (`method` ends in "(fallback)", `note` says so).
     """
     if not meetings:
         return ScheduleResult({})
-    colours = max(max_degree(meetings), math.ceil(len(meetings) / max(tables, 1)))
+    venue = Venue.of(meetings, slots, tables, host_table or {})
+    loose = len(meetings) - len(venue.fixed)
+    per_slot = math.ceil(loose / len(venue.free_tables)) if venue.free_tables else 0
+    colours = max(max_degree(meetings), per_slot if loose else 0)
     simple = not availability and not locked and two_sided(meetings)
     if simple and colours <= slots:
-        return ScheduleResult(_with_tables(edge_colouring(meetings, colours), {}))
+        colour_of = edge_colouring(meetings, colours)
+        if _fits(venue, colour_of):
+            return ScheduleResult(_with_tables(colour_of, {}, venue))
+        simple = False  # meetings without a host crowd some slot: the model spreads them
     kept, unplaced = _consistent_locks(meetings, slots, tables, locked or {})
-    allowed = _options(meetings, slots, availability or {}, kept, unplaced)
-    if simple:
+    allowed = _options(meetings, slots, availability or {}, kept, unplaced, venue)
+    room = venue.room(kept)
+    start = _best_colour_classes(meetings, colours, slots) if simple else {}
+    if simple and _fits(venue, [start.get(i, -1) for i in range(len(meetings))], skip=-1):
         method = "edge-colouring (fallback)"
-        start = _best_colour_classes(meetings, colours, slots)
     else:
         method = "greedy (fallback)"
-        start = _greedy(meetings, tables, allowed, kept)
+        start = _greedy(meetings, room, allowed, kept, venue)
         if len(start) == len(allowed):  # everything placeable is placed: nothing to improve
-            return ScheduleResult(_with_tables(start, kept), unplaced, "greedy")
+            return ScheduleResult(_with_tables(start, kept, venue), unplaced, "greedy")
     slot_of: Mapping[int, int] = start
     note: str | None = TIMED_OUT.format(limit=time_limit, fallback=FALLBACK_LABELS[method])
-    found, optimal = _solve_cp(meetings, tables, allowed, kept, start, time_limit)
+    found, optimal = _solve_cp(meetings, room, allowed, kept, start, time_limit, venue)
     if found is not None and _value(meetings, found) >= _value(meetings, start):
         slot_of, method, note = found, "cp-sat (optimal)", None
         if not optimal:
             method, note = "cp-sat (time limit)", NOT_PROVEN.format(limit=time_limit)
     unplaced.update((index, NO_ROOM) for index in allowed if index not in slot_of)
-    return ScheduleResult(_with_tables(slot_of, kept), unplaced, method, note)
+    return ScheduleResult(_with_tables(slot_of, kept, venue), unplaced, method, note)
+
+
+def _fits(venue: Venue, colour_of: Sequence[int], skip: int | None = None) -> bool:
+    """Whether no colour class (but `skip`) has more meetings without a host than the free
+    tables."""
+    loose = Counter(c for i, c in enumerate(colour_of) if i not in venue.fixed and c != skip)
+    return max(loose.values(), default=0) <= len(venue.free_tables)
 
 
 def two_sided(meetings: Sequence[Pair]) -> bool:
@@ -200,9 +249,12 @@ def _balance(meetings, colours: int, at, colour_of: list[int]) -> None:
 
 
 def _with_tables(
-    slot_of: Sequence[int] | Mapping[int, int], locked: Mapping[int, tuple[int, int]]
+    slot_of: Sequence[int] | Mapping[int, int],
+    locked: Mapping[int, tuple[int, int]],
+    venue: Venue,
 ) -> dict[int, tuple[int, int]]:
-    """Table numbers (1-based) within each slot; locked meetings keep their tables."""
+    """Table numbers (1-based) within each slot: locked meetings keep theirs, a host's
+    meetings are at its table, the others take the lowest free table no host holds."""
     items = slot_of.items() if isinstance(slot_of, Mapping) else enumerate(slot_of)
     taken: dict[int, set[int]] = defaultdict(set)
     for slot, table in locked.values():
@@ -211,12 +263,12 @@ def _with_tables(
     for index, slot in sorted(items):
         if index in locked:
             placed[index] = locked[index]
-            continue
-        table = 1
-        while table in taken[slot]:
-            table += 1
-        taken[slot].add(table)
-        placed[index] = (slot, table)
+        elif index in venue.fixed:
+            placed[index] = (slot, venue.fixed[index])
+        else:
+            table = next(t for t in venue.free_tables if t not in taken[slot])
+            taken[slot].add(table)
+            placed[index] = (slot, table)
     return placed
 
 
@@ -255,15 +307,21 @@ def _options(
     availability: Mapping[str, set[int]],
     locked: Mapping[int, tuple[int, int]],
     unplaced: dict[int, str],
+    venue: Venue,
 ) -> dict[int, list[int]]:
-    """Meeting index → the slots it may take; meetings without any go to `unplaced`."""
+    """Meeting index → the slots it may take; meetings without any go to `unplaced`.
+
+    A host's meeting cannot take a slot in which a locked meeting sits at the host's table."""
     allowed: dict[int, list[int]] = {}
+    held = {place for place in locked.values()}
     for index, meeting in enumerate(meetings):
         if index in unplaced:
             continue
         free_a = availability.get(meeting.a, range(slots))
         free_b = availability.get(meeting.b, range(slots))
         options = [s for s in range(slots) if s in free_a and s in free_b]
+        if index in venue.fixed:
+            options = [s for s in options if (s, venue.fixed[index]) not in held]
         if index in locked:
             options = [locked[index][0]]
         if options:
@@ -286,34 +344,40 @@ def _best_colour_classes(meetings: Sequence[Pair], colours: int, slots: int) -> 
 
 def _greedy(
     meetings: Sequence[Pair],
-    tables: int,
+    room: Mapping[int, int],
     allowed: Mapping[int, list[int]],
     locked: Mapping[int, tuple[int, int]],
+    venue: Venue,
 ) -> dict[int, int]:
-    """Locked meetings in place, then best score first into the least-loaded free slot."""
+    """Locked meetings in place, then best score first into the least-loaded free slot (a
+    meeting without a host only where a free table is left)."""
     slot_of = {index: slot for index, (slot, _) in locked.items()}
     busy = {(p, slot) for i, slot in slot_of.items() for p in (meetings[i].a, meetings[i].b)}
-    load = Counter(slot_of.values())
+    load: Counter[int] = Counter()
     rest = sorted((i for i in allowed if i not in locked), key=lambda i: (-meetings[i].score, i))
     for index in rest:
         a, b = meetings[index].a, meetings[index].b
-        free = [s for s in allowed[index]
-                if load[s] < tables and (a, s) not in busy and (b, s) not in busy]  # fmt: skip
+        hosted = index in venue.fixed
+        free = [
+            s for s in allowed[index]
+            if (hosted or load[s] < room[s]) and (a, s) not in busy and (b, s) not in busy
+        ]  # fmt: skip
         if free:
             slot = min(free, key=lambda s: (load[s], s))
             slot_of[index] = slot
             busy.update(((a, slot), (b, slot)))
-            load[slot] += 1
+            load[slot] += 0 if hosted else 1
     return slot_of
 
 
 def _solve_cp(
     meetings: Sequence[Pair],
-    tables: int,
+    room: Mapping[int, int],
     allowed: Mapping[int, list[int]],
     locked: Mapping[int, tuple[int, int]],
     hint: Mapping[int, int],
     time_limit: float,
+    venue: Venue,
 ) -> tuple[dict[int, int] | None, bool]:
     """(meeting index → slot, proven optimal) from CP-SAT started at `hint`; None when it
     found no solution within `time_limit`."""
@@ -329,13 +393,14 @@ def _solve_cp(
     by_person_slot: dict[tuple[str, int], list] = defaultdict(list)
     by_slot: dict[int, list] = defaultdict(list)
     for (index, slot), var in x.items():
-        by_slot[slot].append(var)
+        if index not in locked and index not in venue.fixed:
+            by_slot[slot].append(var)
         for person in (meetings[index].a, meetings[index].b):
             by_person_slot[person, slot].append(var)
     for group in by_person_slot.values():
         model.add_at_most_one(group)
-    for group in by_slot.values():
-        model.add(sum(group) <= tables)
+    for slot, group in by_slot.items():
+        model.add(sum(group) <= room[slot])
     model.maximize(sum(var * _weight(meetings[i]) for (i, _), var in x.items()))
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = time_limit

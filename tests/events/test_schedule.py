@@ -142,3 +142,60 @@ def test_conflicting_locks_are_unplaced_with_the_reason_not_an_error():
     result = schedule(meetings, slots=2, tables=2, locked=locked, time_limit=5)
     assert result.placed[0] == (0, 1)
     assert result.unplaced == {1: LOCK_CONFLICT, 2: LOCK_CONFLICT}
+
+
+def assert_hosts_stay(meetings, result, host_table):
+    for index, (_, table) in result.placed.items():
+        meeting = meetings[index]
+        if meeting.a in host_table or meeting.b in host_table:
+            assert table == host_table.get(meeting.a, host_table.get(meeting.b))
+        else:
+            assert table not in host_table.values()
+
+
+@settings(max_examples=150, deadline=None)
+@given(bipartite_meetings(), st.integers(0, 5), st.booleans())
+def test_hosts_keep_one_table_and_koenig_bound_is_still_reached(meetings, extra, shuffle):
+    hosts = sorted({m.b for m in meetings})  # the supply side hosts, one table each
+    tables = list(range(1, len(hosts) + extra + 1))
+    if shuffle:
+        random.Random(len(meetings)).shuffle(tables)
+    host_table = dict(zip(hosts, tables, strict=False))
+    bound = max_degree(meetings)
+    result = schedule(meetings, slots=bound, tables=len(hosts) + extra, host_table=host_table)
+    assert not result.unplaced and result.method == "edge-colouring"
+    assert result.slots_used == bound
+    assert_valid(meetings, result, bound, len(hosts) + extra)
+    assert_hosts_stay(meetings, result, host_table)
+
+
+@settings(max_examples=60, deadline=None)
+@given(bipartite_meetings(), st.integers(1, 6), st.integers(1, 4), st.data())
+def test_hosts_and_other_meetings_share_the_venue(meetings, slots, free, data):
+    people = sorted({p for m in meetings for p in (m.a, m.b)})
+    hosts = data.draw(st.lists(st.sampled_from(people), unique=True, max_size=4))
+    host_table = {host: free + i + 1 for i, host in enumerate(hosts)}
+    tables = free + len(hosts)
+    result = schedule(meetings, slots, tables, host_table=host_table, time_limit=5)
+    assert_valid(meetings, result, slots, tables)
+    assert_hosts_stay(meetings, result, host_table)
+    assert all(result.unplaced.values())
+
+
+def test_meetings_without_a_host_use_the_remaining_tables():
+    # Two hosts at tables 1 and 2; three enterprise meetings share table 3 over three slots.
+    meetings = [Pair("E1", "U1", 0.9), Pair("E2", "U2", 0.8), Pair("E3", "E4", 0.7),
+                Pair("E5", "E6", 0.6), Pair("E7", "E8", 0.5)]  # fmt: skip
+    host_table = {"U1": 1, "U2": 2}
+    result = schedule(meetings, slots=3, tables=3, host_table=host_table, time_limit=5)
+    assert not result.unplaced and result.slots_used == 3
+    assert result.placed[0][1] == 1 and result.placed[1][1] == 2
+    assert {result.placed[i][1] for i in (2, 3, 4)} == {3}
+    crowded = schedule(meetings, slots=2, tables=3, host_table=host_table, time_limit=5)
+    assert list(crowded.unplaced.values()) == [NO_ROOM]  # the lowest-scored one
+
+
+def test_a_locked_meeting_at_a_host_table_keeps_the_host_out_of_that_slot():
+    meetings = [Pair("E1", "E2", 0.9), Pair("E3", "U1", 0.8)]
+    result = schedule(meetings, slots=2, tables=2, locked={0: (0, 1)}, host_table={"U1": 1})
+    assert result.placed == {0: (0, 1), 1: (1, 1)}
