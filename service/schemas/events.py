@@ -28,6 +28,7 @@ from matcher.events.model import (
     Venue,
     make_slots,
 )
+from matcher.events.printed import agenda_reasons
 from matcher.types import CHAINS
 from service.schemas.common import ApiModel
 from service.schemas.fields import ClockTime, IsoDate, NewId, one_of
@@ -392,7 +393,8 @@ class AgendaPublic(BaseModel):
                 other = m.b if m.a == participant_id else m.a
                 label = plan.event.slots[m.slot].label() if m.slot is not None else "未排入"
                 items.append(AgendaItem(slot=m.slot, time=label, table=m.table, with_id=other,
-                                        with_name=names[other], reasons=m.reasons))  # fmt: skip
+                                        with_name=names[other],
+                                        reasons=agenda_reasons(m.reasons)))  # fmt: skip
         return cls(
             event=EventSummary.of(plan),
             participant=participant_id,

@@ -167,3 +167,11 @@ def test_participant_template_downloads_from_the_event_page(login, web, printed_
     download.value.save_as(saved)
     assert load_workbook(saved).sheetnames == ["参会方", "填写说明"]
     assert download.value.suggested_filename == "参会方模板.xlsx"
+
+
+def test_my_agenda_shows_reasons_without_raw_scores():
+    from service.schemas.events import AgendaPublic
+
+    agenda = AgendaPublic.of(event_plan(), "P1")
+    reasons = [reason for item in agenda.meetings for reason in item.reasons]
+    assert reasons and all("双方意愿" not in r and "0.7" not in r for r in reasons)
