@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -37,6 +38,34 @@ def config_file() -> Path | None:
             raise ValueError(f"配置文件「{path}」不存在（由环境变量 {CONFIG_ENV} 指定）")
         return path
     return DEFAULT_CONFIG_FILE if DEFAULT_CONFIG_FILE.is_file() else None
+
+
+class NotifySettings(BaseModel):
+    """Notifications (the `notify` setting): SMTP for email, a webhook for SMS / WeChat
+    gateways, and the dispatcher that sends the outbox, reminders and surveys."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    smtp_host: str = Field("", description="邮件服务器地址；为空则不发送邮件")
+    smtp_port: int = Field(25, ge=1, le=65535, description="邮件服务器端口")
+    smtp_tls: Literal["none", "starttls", "ssl"] = Field(
+        "starttls", description="加密方式：none 不加密、starttls、ssl（SMTPS，通常端口 465）"
+    )
+    smtp_user: str = Field("", description="邮件服务器登录用户名；为空则不登录")
+    smtp_password: SecretStr = Field(SecretStr(""), description="邮件服务器登录密码")
+    smtp_from: str = Field("", description="发件人，如 对接平台 <noreply@example.cn>")
+    smtp_timeout_seconds: float = Field(20, gt=0, le=300, description="连接邮件服务器的超时（秒）")
+    webhook_url: str = Field(
+        "", description="短信 / 微信网关的 Webhook 地址（POST JSON）；为空则不发送短信"
+    )
+    webhook_timeout_seconds: float = Field(10, gt=0, le=300, description="Webhook 请求超时（秒）")
+    dispatch_interval_seconds: int = Field(
+        60, ge=0, le=3600,
+        description="后台发送通知、会前提醒与会后问卷的间隔（秒）；0 为不在后台发送",
+    )  # fmt: skip
+    public_url: str = Field(
+        "", description="消息中链接（会后问卷）使用的对外网址，如 https://match.example.cn"
+    )
 
 
 class ServiceSettings(BaseSettings):
@@ -87,6 +116,10 @@ class ServiceSettings(BaseSettings):
     )
     auth_failure_window_seconds: int = Field(
         60, ge=1, le=24 * 3600, description="登录 / 密钥失败次数的统计时间窗（秒）"
+    )
+    notify: NotifySettings = Field(
+        default_factory=NotifySettings,
+        description="通知：邮件（SMTP）、短信 / 微信网关（Webhook）与后台发送",
     )
     matcher: Settings = Field(
         default_factory=Settings,

@@ -42,6 +42,7 @@ from matcher.store import UpsertSummary
 from matcher.types import KIND_LABELS, RECORD_KINDS, Record
 from matcher.workspace import Workspace
 from service.jobs import JobRunner
+from service.outbox import Dispatcher
 from service.settings import ServiceSettings
 from service.throttle import FailureThrottle
 from storage.audit import AuditRepository
@@ -81,6 +82,7 @@ class ServiceState:
     jobs: JobRunner = field(init=False)  # background jobs (rebuild, import, pair, schedule)
     sessions: SessionRepository = field(init=False)  # web sessions (cookie → key)
     throttle: FailureThrottle = field(init=False)  # failed logins and bad keys, this process
+    dispatcher: Dispatcher | None = field(init=False, default=None)  # sends notifications
 
     def __post_init__(self) -> None:
         self.events = EventRepository(self.engine)
@@ -119,6 +121,7 @@ class ServiceState:
             state.seed(settings.sample_dir, progress)
         state.sync_indexes(progress=progress)
         recommender.retriever.query_encoder.encode(["预热"])  # load the model before traffic
+        state.dispatcher = Dispatcher.started(state)
         return state
 
     @property
@@ -127,6 +130,8 @@ class ServiceState:
         return self.recommender.retriever.encoder
 
     def close(self) -> None:
+        if self.dispatcher is not None:
+            self.dispatcher.stop()
         self.engine.dispose()
 
     # records -----------------------------------------------------------------------------

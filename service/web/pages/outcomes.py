@@ -42,6 +42,7 @@ from service.outcomes import (
     record_meeting,
 )
 from service.schemas.outcomes import ChangePublic
+from service.surveys import survey_lines
 from service.uploads import safe_name, save_upload
 from service.web.render import is_fragment_request, render
 from service.web.routing import WebRoute
@@ -134,7 +135,8 @@ def _event_page(
     state = service_state(request)
     plan = state.events.load(event_id)
     rows = _rows(plan, state.outcomes.meeting_outcomes(event_id))
-    context = {"plan": plan, "rows": rows, "result": result, **LABELS}
+    surveys = survey_lines(state, plan)
+    context = {"plan": plan, "rows": rows, "result": result, "surveys": surveys, **LABELS}
     return render(request, "outcomes_event.html", context, status_code=status)
 
 

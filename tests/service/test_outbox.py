@@ -1,0 +1,196 @@
+"""Notifications end to end: notices from the organiser, email through a real SMTP server
+(aiosmtpd) and a webhook to a local HTTP receiver, each message sent once; reminders,
+change notices, failures and resending; headers safe against injection."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from matcher.events.model import EventPlan
+from service import outbox
+from service.mail import DeliveryError, build_email, plain_address
+from service.notify_texts import BEIJING
+from storage.outbox import OutboxMessage, OutboxStore
+from tests.service.conftest import Service, running_service
+from tests.service.notify_helpers import (
+    CONTACTS,
+    Receiver,
+    published_event,
+    smtp_server,
+    webhook_receiver,
+)
+
+
+@dataclass
+class World:
+    service: Service
+    inbox: object
+    receiver: Receiver
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory) -> Iterator[World]:
+    with smtp_server() as (inbox, port), webhook_receiver() as receiver:
+        notify = {"smtp_host": "127.0.0.1", "smtp_port": port, "smtp_tls": "none",
+                  "smtp_from": "对接平台 <noreply@example.cn>", "webhook_url": receiver.url,
+                  "dispatch_interval_seconds": 0, "public_url": "https://match.example.cn"}  # fmt: skip
+        root = tmp_path_factory.mktemp("outbox")
+        with running_service("sqlite", root, notify=notify) as service:
+            yield World(service, inbox, receiver)
+
+
+def _post(world: World, url: str, **kwargs):
+    return world.service.request("organiser", "POST", url, **kwargs)
+
+
+def _plan(world: World, event_id: str) -> EventPlan:
+    return world.service.state.events.load(event_id)
+
+
+def test_no_dispatcher_thread_without_an_interval(world):
+    assert world.service.state.dispatcher is None
+
+
+def test_final_agenda_needs_publication_and_notices_go_out_once(world):
+    published_event(world.service, "EV-N1", publish=False)
+    refused = _post(world, "/api/events/EV-N1/notifications/final_agenda")
+    assert refused.status_code == 409 and "尚未发布" in refused.json()["message"]
+    provisional = _post(world, "/api/events/EV-N1/notifications/provisional_agenda").json()
+    plan = _plan(world, "EV-N1")
+    channels = sum(bool(CONTACTS[p.id][1]) + bool(CONTACTS[p.id][2]) for p in plan.participants)
+    assert provisional["added"] == channels and provisional["without_contact"] == []
+    assert _post(world, "/api/events/EV-N1/notifications/provisional_agenda").json()["added"] == 0
+    assert _post(world, "/api/events/EV-N1/publish").status_code == 200
+    assert _post(world, "/api/events/EV-N1/notifications/final_agenda").json()["added"] == channels
+    before_mail, before_hooks = len(world.inbox.messages), len(world.receiver.requests)
+    done = _post(world, "/api/events/EV-N1/notifications/dispatch").json()
+    assert done["sent"] == 2 * channels and done["failed"] == 0
+    assert len(world.inbox.messages) - before_mail == 2 * (channels - 3)  # emails: 4 each
+    assert len(world.receiver.requests) - before_hooks == 2 * 3  # phones: 3 each
+    again = _post(world, "/api/events/EV-N1/notifications/dispatch").json()
+    assert again["sent"] == 0  # nothing is sent twice
+    listed = world.service.request("organiser", "GET", "/api/events/EV-N1/notifications").json()
+    assert {m["status"] for m in listed} == {"sent"} and len(listed) == 2 * channels
+
+    mails = world.inbox.messages[before_mail:]
+    by_kind = {}
+    for mail in mails:
+        by_kind.setdefault(str(mail["Subject"]).split("：")[-1], []).append(mail)
+    provisional_mail = by_kind["预排日程"][0]
+    final_mail = next(m for m in by_kind["正式日程"] if m["To"] == provisional_mail["To"])
+    assert str(provisional_mail["Subject"]) == "通知测试对接会：预排日程"
+    assert "@matcher.notify>" in provisional_mail["Message-ID"]
+    provisional_text = provisional_mail.get_content()
+    final_text = final_mail.get_content()
+    # counterparts' contacts only after publication
+    assert not any(phone in provisional_text for _, phone, _ in CONTACTS.values() if phone)
+    assert any(phone in final_text for _, phone, _ in CONTACTS.values() if phone)
+    headers, body = world.receiver.requests[before_hooks]
+    message = next(m for m in listed if m["channel"] == "webhook" and m["address"] == body["phone"]
+                   and m["kind"] == body["kind"])  # fmt: skip
+    stored = next(m for m in OutboxStore(world.service.state.engine).messages("EV-N1")
+                  if m.id == message["id"])  # fmt: skip
+    assert headers["Idempotency-Key"] == stored.dedupe_key == body["id"]
+    assert body["text"] == stored.body and "通知测试对接会" in body["text"]
+
+
+def _slot_start(plan: EventPlan, slot: int) -> datetime:
+    return datetime.combine(plan.event.date, plan.event.slots[slot].start, BEIJING)
+
+
+def test_reminders_before_each_meeting_once(world):
+    published_event(world.service, "EV-N2")
+    plan = _plan(world, "EV-N2")
+    first = min(m.slot for m in plan.meetings if m.slot is not None)
+    in_first = [m for m in plan.meetings if m.slot == first]
+    start = _slot_start(plan, first)
+    state = world.service.state
+    early = outbox.dispatch(state, start - timedelta(minutes=16), "EV-N2")
+    assert early.reminders == 0
+    due = outbox.dispatch(state, start - timedelta(minutes=10), "EV-N2")
+    contacts = sum(bool(CONTACTS[s][1]) + bool(CONTACTS[s][2]) for m in in_first
+                   for s in (m.a, m.b))  # fmt: skip
+    assert due.reminders == contacts and due.sent == contacts
+    assert outbox.dispatch(state, start - timedelta(minutes=5), "EV-N2").reminders == 0
+    reminders = OutboxStore(state.engine).messages("EV-N2", ["reminder"])
+    assert all("会谈提醒" in m.subject and m.status == "sent" for m in reminders)
+    assert outbox.dispatch(state, start + timedelta(minutes=1), "EV-N2").reminders == 0
+
+
+def test_a_moved_meeting_sends_a_change_notice_once(world):
+    published_event(world.service, "EV-N3")
+    assert _post(world, "/api/events/EV-N3/notifications/final_agenda").json()["added"] > 0
+    state = world.service.state
+    now = datetime(2026, 12, 1, tzinfo=UTC)
+    assert outbox.dispatch(state, now, "EV-N3").changes == 0
+    plan = _plan(world, "EV-N3")
+    moved = next(m for m in plan.meetings if m.slot is not None)
+    free = next(s for s in range(len(plan.event.slots))
+                if not any(m.slot == s and {m.a, m.b} & {moved.a, moved.b}
+                           for m in plan.meetings))  # fmt: skip
+
+    def move(plan: EventPlan) -> str:
+        for meeting in plan.meetings:
+            if meeting.key == moved.key:
+                meeting.slot = free
+        return "调整时段"
+
+    state.event_change("EV-N3", move, None)
+    changed = outbox.dispatch(state, now, "EV-N3")
+    sides = sum(bool(CONTACTS[s][1]) + bool(CONTACTS[s][2]) for s in (moved.a, moved.b))
+    assert changed.changes == sides
+    notices = OutboxStore(state.engine).messages("EV-N3", ["changed_meeting"])
+    slot = plan.event.slots[free].label()
+    assert all(slot in m.body for m in notices)
+    assert outbox.dispatch(state, now, "EV-N3").changes == 0
+
+
+def test_failed_webhook_is_resent_by_hand(world):
+    published_event(world.service, "EV-N4")
+    world.receiver.status = 503
+    try:
+        _post(world, "/api/events/EV-N4/notifications/invitation")
+        done = _post(world, "/api/events/EV-N4/notifications/dispatch").json()
+    finally:
+        world.receiver.status = 200
+    assert done["failed"] == 3  # the three phones
+    failed = [m for m in world.service.request("organiser", "GET",
+              "/api/events/EV-N4/notifications").json() if m["status"] == "failed"]  # fmt: skip
+    assert len(failed) == 3 and all("网关返回 503" in m["error"] for m in failed)
+    assert _post(world, "/api/events/EV-N4/notifications/dispatch").json()["sent"] == 0
+    resent = _post(world, "/api/events/EV-N4/notifications/resend", json={"ids": [failed[0]["id"]]})
+    assert resent.json() == {"resent": 1}
+    assert _post(world, "/api/events/EV-N4/notifications/dispatch").json()["sent"] == 1
+    assert _post(world, "/api/events/EV-N4/notifications/resend", json={}).json()["resent"] == 2
+
+
+def test_unknown_event_and_kind(world):
+    assert _post(world, "/api/events/EV-none/notifications/invitation").status_code == 404
+    assert _post(world, "/api/events/EV-none/notifications/dispatch").status_code == 404
+    assert _post(world, "/api/events/EV-N1/notifications/reminder").status_code == 422
+    denied = world.service.request("e1", "POST", "/api/events/EV-N1/notifications/invitation")
+    assert denied.status_code == 403
+
+
+def test_headers_cannot_be_injected():
+    now = datetime(2026, 12, 3, tzinfo=UTC)
+    message = OutboxMessage(
+        id=1, dedupe_key="k" * 64, event_id="EV", kind="invitation", participant_id="E1",
+        scope="", channel="email", address="e1@example.cn",
+        subject="邀请\r\nBcc: spy@evil.example\r\n", body="正文\r\nBcc: x@y", payload={},
+        status="sending", attempts=1, error=None, created_at=now, claimed_at=now, sent_at=None,
+    )  # fmt: skip
+    email = build_email(message, "平台 <noreply@example.cn>\nBcc: spy@evil.example")
+    assert email["Bcc"] is None
+    raw = email.as_string()
+    assert "\nBcc:" not in raw and "\rBcc:" not in raw
+    assert str(email["Subject"]) == "邀请 Bcc: spy@evil.example"
+    for bad in ("a@b.cn\r\nBcc: spy@evil.example", "a@b.cn, spy@evil.example",
+                "李 <a@b.cn>", "no-at-sign", "a@@b"):  # fmt: skip
+        with pytest.raises(DeliveryError, match="邮箱地址"):
+            plain_address(bad)
+    assert plain_address(" e1@example.cn ") == "e1@example.cn"
