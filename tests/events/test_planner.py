@@ -17,6 +17,7 @@ from matcher.events.planner import (
     remove_meeting,
     schedule_event,
 )
+from matcher.events.store import save_plan
 from matcher.index.builder import build_indexes
 from tests.small_world import build_small_world
 
@@ -136,3 +137,43 @@ def test_errors_are_clear(workspace, encoder):
     plan.participants[0].must_meet = ["E404"]
     with pytest.raises(MatcherError, match="E404"):
         pair_event(plan, workspace, encoder)
+
+
+def test_must_meet_by_name_resolves_to_the_participant(workspace, encoder):
+    plan = industry_plan()
+    plan.participant("E3").must_meet = ["青岛农业大学"]  # the name of U:农大, not its id
+    plan = pair_event(plan, workspace, encoder)
+    assert ("E3", "U:农大") in pairs(plan)
+
+
+def test_hosts_keep_their_table_all_day(workspace, encoder):
+    plan = industry_plan(tables=4)
+    for pid, table in (("U:石大", 3), ("U:青大", None), ("E4", None)):
+        plan.participant(pid).host = True
+        plan.participant(pid).table = table
+    plan = schedule_event(pair_event(plan, workspace, encoder))
+    assert not plan.unplaced
+    tables = {"U:石大": 3, "E4": 1, "U:青大": 2}  # unnamed ones in participant order
+    for m in plan.meetings:
+        host = m.a if m.a in tables else m.b
+        assert m.table == tables.get(host, 4), m
+    assert len({(m.slot, m.table) for m in plan.meetings}) == len(plan.meetings)
+
+
+def test_picks_and_pairs_met_before(workspace, encoder):
+    earlier = industry_plan(date=date(2026, 6, 1), id="EV0")
+    earlier = schedule_event(pair_event(earlier, workspace, encoder, earlier=[]))
+    save_plan(workspace, earlier)
+    met = {m.key for m in earlier.meetings}
+    assert frozenset(("E1", "U:石大")) in met
+    plan = pair_event(industry_plan(), workspace, encoder)  # the workspace's plans by default
+    assert not {m.key for m in plan.meetings} & met
+    again = industry_plan()
+    again.participant("E1").picks = {"U:石大": "must", "U:青大": "must", "nobody": "want"}
+    again.participant("U:石大").picks = {"E1": "must"}
+    again.participant("U:青大").picks = {"E1": "must"}
+    again.participant("E1").max_meetings = 1
+    again = pair_event(again, workspace, encoder)
+    e1 = [m for m in again.meetings if "E1" in (m.a, m.b)]
+    assert len(e1) == 1 and "双方均标记必见" in e1[0].reasons
+    assert "未能安排" in again.pairing_note and "海鑫新能源" in again.pairing_note
