@@ -45,11 +45,11 @@ def web_font() -> bytes:
     a collection, the Japanese one)."""
     path = font_path()
     for number in range(32):
-        face = TTFont(str(path), fontNumber=number, lazy=True)
-        if face["name"].getDebugName(1) == _SC_FACE:
-            buffer = io.BytesIO()
-            face.save(buffer)
-            return buffer.getvalue()
+        with TTFont(str(path), fontNumber=number, lazy=True) as face:
+            if face["name"].getDebugName(1) == _SC_FACE:
+                buffer = io.BytesIO()
+                face.save(buffer)
+                return buffer.getvalue()
     raise LookupError(f"{path} has no face named {_SC_FACE}")
 
 

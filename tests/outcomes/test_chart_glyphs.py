@@ -11,10 +11,13 @@ from fontTools.ttLib import TTFont
 from matplotlib import font_manager, rc_context
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from openpyxl import load_workbook
 
 from matcher.fonts import CJK_FAMILY, font_path, use_cjk_font, web_font
 from matcher.outcomes.funnel import Funnel
-from matcher.outcomes.report import funnel_chart
+from matcher.outcomes.report import build_report, funnel_chart, write_report
+from tests.outcomes.world import finance_outcomes, meeting_outcomes, plans
+from tests.small_world import ENTERPRISES, PRODUCTS
 
 COUNTS = Funnel(
     label="人工智能产业链对接会", participants=12, meetings_planned=30, meetings_held=24,
@@ -54,3 +57,16 @@ def test_the_web_font_is_the_simplified_chinese_face():
     face = TTFont(io.BytesIO(data))
     assert face["name"].getDebugName(1) == CJK_FAMILY
     assert ord("签") in face.getBestCmap()
+
+
+def test_every_funnel_export_is_drawn_without_a_missing_glyph(tmp_path):
+    """PNG, the XLSX with the chart embedded, and the HTML page naming the web font."""
+    report = build_report(
+        meeting_outcomes(), finance_outcomes(), plans(),
+        {e.id: e for e in ENTERPRISES}, {p.id: p for p in PRODUCTS},
+    )  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        _chart, book, page = write_report(report, tmp_path)
+    assert len(load_workbook(book)["漏斗"]._images) == 1
+    assert '@font-face{font-family:"Matcher CJK"' in page.read_text("utf-8")
