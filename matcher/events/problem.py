@@ -86,6 +86,14 @@ def _choices_on_nodes(plan: EventPlan, earlier: Iterable[EventPlan]) -> Choices:
     return mapped
 
 
+def _across(plan: EventPlan, key: Key) -> bool:
+    """Whether a pair has a demand side and a supply side: a one-sided pick only makes a pair
+    the engine did not propose when it does (two demand-only or two supply-only participants
+    meet only when both asked), which also keeps the pairing two-sided, so exact and fast."""
+    roles = {plan.participant(p).role for p in key}
+    return roles not in ({"demand"}, {"supply"})
+
+
 def event_problem(
     plan: EventPlan,
     candidates: Iterable[Meeting],
@@ -104,7 +112,8 @@ def event_problem(
     wanted = choices.wanted - barred - forced
     pairs = [Pair(m.a, m.b, m.score + choices.bonus.get(key, 0.0)) for key, m in by_pair.items()]
     for key in sorted((set(choices.bonus) | wanted) - set(by_pair) - barred, key=sorted):
-        pairs.append(Pair(*oriented(plan, *sorted(key)), choices.bonus.get(key, 0.0)))
+        if key in wanted or _across(plan, key):
+            pairs.append(Pair(*oriented(plan, *sorted(key)), choices.bonus.get(key, 0.0)))
     slots = len(plan.event.slots)
     problem = PairingProblem(
         capacity=node_capacity(plan),

@@ -186,3 +186,10 @@ def test_host_tables_are_named_or_assigned_and_checked():
         shared=True, S1={"organisation": "海尔"}, S2={"organisation": "海尔", "host": True}
     )
     assert host_tables(shared) == {"S1": 1}  # the organisation keeps one table
+
+
+def test_a_one_sided_pick_between_two_demand_sides_makes_no_pair_but_a_mutual_must_does():
+    one_sided = plan(D1={"picks": {"D2": "want"}})
+    assert not event_problem(one_sided, [], set(), set(), {}, []).problem.pairs
+    mutual = plan(D1={"picks": {"D2": "must"}}, D2={"picks": {"D1": "must"}})
+    assert ("D1", "D2") in chosen(mutual)
