@@ -53,7 +53,7 @@ PARTICIPANT_COLUMNS: tuple[Column, ...] = (
         "availability",
         False,
         "可参加的时段序号，从 1 开始（与打印日程相同）：用 、 ， ； 分隔，如「1、2、3」，"
-        "或写区间「5-8」（第 5 至第 8 时段）；空为全部时段",
+        "或写区间「5-8」（第 5 至第 8 时段），也可混写「1、3-5」；空为全部时段",
         "1、2、3",
     ),
     Column(
@@ -65,7 +65,7 @@ PARTICIPANT_COLUMNS: tuple[Column, ...] = (
     Column("never_meet", False, "不安排会谈的参会方，写法同「必见」", ""),
     Column("priority", False, "大于 0、不超过 10 的数，空为 1；分数乘以该系数", "1"),
     Column("organisation", False, "所属单位：同一单位的多位代表填同一名称", ""),
-    Column("host", False, "坐台方填「是」：全天固定在一张桌，来访方轮换", ""),
+    Column("host", False, "是 或 否；坐台方填「是」：全天固定在一张桌，来访方轮换", ""),
     Column("table", False, "坐台方的固定桌号，从 1 开始的整数", ""),
     Column("contact_name", False, "联系人，最多 100 字", "王经理"),
     Column("phone", False, "联系电话，最多 40 字", "0532-88886666"),
