@@ -194,3 +194,28 @@ def test_headers_cannot_be_injected():
         with pytest.raises(DeliveryError, match="邮箱地址"):
             plain_address(bad)
     assert plain_address(" e1@example.cn ") == "e1@example.cn"
+
+
+def test_outbox_page_is_for_staff_and_resends_one_message(world):
+    published_event(world.service, "EV-N5")
+    _post(world, "/api/events/EV-N5/notifications/invitation")
+    world.receiver.status = 500
+    try:
+        _post(world, "/api/events/EV-N5/notifications/dispatch")
+    finally:
+        world.receiver.status = 200
+    assert world.service.client.get("/events/EV-N5/notifications",
+                                    headers=world.service.browser("e1")).status_code == 403  # fmt: skip
+    staff = world.service.browser("organiser")
+    page = world.service.client.get("/events/EV-N5/notifications", headers=staff)
+    assert page.status_code == 200 and "发送失败 3" in page.text and "网关返回 500" in page.text
+    failed = [m for m in OutboxStore(world.service.state.engine).messages("EV-N5")
+              if m.status == "failed"]  # fmt: skip
+    resent = world.service.client.post("/events/EV-N5/notifications/resend",
+                                       data={"id": str(failed[0].id)}, headers=staff)  # fmt: skip
+    assert resent.status_code == 200 and "已重新加入队列 1 条" in resent.text
+    sent = world.service.client.post("/events/EV-N5/notifications/dispatch", headers=staff)
+    assert "已发送 1 条" in sent.text and "发送失败 2" in sent.text
+    bad = world.service.client.post("/events/EV-N5/notifications/send", data={"kind": "x"},
+                                    headers=staff)  # fmt: skip
+    assert bad.status_code == 422 and "未知的通知类型" in bad.text

@@ -17,7 +17,7 @@ from service import outbox
 from service.csrf import check_origin
 from service.errors import status_of
 from service.mail import CHANNELS
-from service.notify_texts import KIND_LABELS
+from service.notify_texts import BEIJING, KIND_LABELS
 from service.schemas.event_notify import STATUS_LABELS
 from service.surveys import open_survey, submit_survey
 from service.web.render import render
@@ -44,6 +44,7 @@ def _outbox_page(
         "names": names, "kinds": {k: KIND_LABELS[k] for k in outbox.ORGANISER_KINDS},
         "kind_labels": KIND_LABELS, "status_labels": STATUS_LABELS, "channels": CHANNELS,
         "resendable": RESENDABLE, "notice": notice, "error": error,
+        "local": lambda at: at.astimezone(BEIJING),
         "without_contact": [p.name for p in plan.participants if not outbox.channels(p)],
     }  # fmt: skip
     return render(request, "notify_outbox.html", context, status_code=status)
