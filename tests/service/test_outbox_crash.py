@@ -46,10 +46,12 @@ class LightState:
     audit: AuditRepository
 
 
-def light_state(url: str, data_dir: str, port: int, timeout: float = 5) -> LightState:
+def light_state(
+    url: str, data_dir: str, port: int, timeout: float = 5, interval: int = 0
+) -> LightState:
     notify = {"smtp_host": "127.0.0.1", "smtp_port": port, "smtp_tls": "none",
               "smtp_from": "noreply@example.cn", "smtp_timeout_seconds": timeout,
-              "webhook_timeout_seconds": timeout, "dispatch_interval_seconds": 0}  # fmt: skip
+              "webhook_timeout_seconds": timeout, "dispatch_interval_seconds": interval}  # fmt: skip
     settings = ServiceSettings(data_dir=Path(data_dir), database_url=url, notify=notify)
     engine = make_engine(url)
     return LightState(settings, engine, EventRepository(engine), AuditRepository(engine))
@@ -94,4 +96,27 @@ def test_kill_between_claim_and_send_never_sends_twice(tmp_path):
         assert store.resend("EV-C", [stuck.id]) == 1
         assert outbox.dispatch(state, stuck.created_at, "EV-C").sent == 1
         assert sorted(r[0] for r in inbox.recipients) == sorted(statuses)  # each exactly once
+        state.engine.dispose()
+
+
+def test_the_dispatcher_thread_sends_on_its_own(tmp_path):
+    url = f"sqlite:///{tmp_path / 'matcher.db'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    EventRepository(engine).save(_plan())
+    engine.dispose()
+    with smtp_server() as (inbox, port):
+        assert outbox.Dispatcher.started(light_state(url, str(tmp_path), port)) is None
+        state = light_state(url, str(tmp_path), port, interval=1)
+        dispatcher = outbox.Dispatcher.started(state)
+        assert dispatcher is not None
+        try:
+            outbox.notify(state, "EV-C", "invitation", None)
+            deadline = time.monotonic() + 30
+            while len(inbox.messages) < 4 and time.monotonic() < deadline:
+                time.sleep(0.2)
+        finally:
+            dispatcher.stop()
+        assert len(inbox.messages) == 4
+        assert OutboxStore(state.engine).counts("EV-C")["sent"] == 4
         state.engine.dispose()
