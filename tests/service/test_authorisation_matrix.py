@@ -122,6 +122,15 @@ POLICY: dict[str, Rule] = {
     "GET /api/events/{event_id}/agenda/{participant_id}.ics": owner(*SCOPED),
     "GET /api/events/{event_id}/my-agenda": roles(*SCOPED),  # staff take part in no event
     "GET /api/events/{event_id}/my-agenda.ics": roles(*SCOPED),
+    # participant choice: staff move the phase and read everyone's; a participant its own
+    "POST /api/events/{event_id}/phase": STAFF_ONLY,
+    "GET /api/events/{event_id}/choices": STAFF_ONLY,
+    "GET /api/events/{event_id}/choices/{participant_id}": owner(*SCOPED),
+    "PUT /api/events/{event_id}/choices/{participant_id}/picks": Rule(SCOPED, frozenset()),
+    "POST /api/events/{event_id}/choices/{participant_id}/requests": Rule(SCOPED, frozenset()),
+    "POST /api/events/{event_id}/choices/{participant_id}/requests/answer": Rule(
+        SCOPED, frozenset()
+    ),
     # data files, indexes, jobs, keys, audit
     "POST /api/import": STAFF_ONLY,
     "GET /api/export/{kind}": STAFF_ONLY,
@@ -144,6 +153,11 @@ POLICY: dict[str, Rule] = {
     "POST /api/events/{event_id}/followup": STAFF_ONLY,
     "GET /api/reports/funnel": STAFF_ONLY,
     "GET /api/reports/funnel.{fmt}": STAFF_ONLY,
+    # notifications: staff send, list, dispatch and resend an event's messages
+    "GET /api/events/{event_id}/notifications": STAFF_ONLY,
+    "POST /api/events/{event_id}/notifications/dispatch": STAFF_ONLY,
+    "POST /api/events/{event_id}/notifications/resend": STAFF_ONLY,
+    "POST /api/events/{event_id}/notifications/{kind}": STAFF_ONLY,
 }
 
 # Each role's own resources and another tenant's (staff own nothing; they get e1's and e2's).
@@ -219,6 +233,14 @@ PROBES: dict[str, Probe] = {
     "POST /api/events/{event_id}/regenerate": Probe(event=NO_EVENT),
     "POST /api/events/{event_id}/meetings/{action}": Probe({"a": "E1", "b": "E2"}, event=NO_EVENT),
     "POST /api/events/{event_id}/publish": Probe({"published": True}, event=NO_EVENT),
+    "POST /api/events/{event_id}/phase": Probe({"phase": "preferences"}, event=NO_EVENT),
+    "PUT /api/events/{event_id}/choices/{participant_id}/picks": Probe({"picks": {}}, stale=True),
+    "POST /api/events/{event_id}/choices/{participant_id}/requests": Probe(
+        {"recipient": "E2"}, stale=True
+    ),
+    "POST /api/events/{event_id}/choices/{participant_id}/requests/answer": Probe(
+        {"other": "E2", "answer": "accept"}, stale=True
+    ),
     "POST /api/import": Probe(files={"file": ("needs.csv", b"")}, params={"wait": "true"}),
     "POST /api/indexes/rebuild": Probe({"kinds": ["policy"]}, params={"wait": "true"}),
     "POST /api/keys": Probe({"role": "organiser", "name": "矩阵"}),
@@ -231,6 +253,9 @@ PROBES: dict[str, Probe] = {
     "POST /api/events/{event_id}/followup": Probe(
         files={"file": ("跟踪表.xlsx", b"")}, event=NO_EVENT
     ),
+    "POST /api/events/{event_id}/notifications/dispatch": Probe(event=NO_EVENT),
+    "POST /api/events/{event_id}/notifications/resend": Probe({"ids": [1]}, event=NO_EVENT),
+    "POST /api/events/{event_id}/notifications/{kind}": Probe(event=NO_EVENT),
 }
 # A listing a scoped role may see holds only its own records: the field and the value.
 LISTS_OWN = {
