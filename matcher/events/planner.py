@@ -127,6 +127,7 @@ def pair_event(
     progress: Progress = _no_progress,
     keep_scheduled: bool = False,
     earlier: Iterable[EventPlan] | None = None,
+    candidates: list[Meeting] | None = None,
 ) -> EventPlan:
     """Choose the meetings: exact b-matching over the reciprocal candidates.
 
@@ -138,11 +139,13 @@ def pair_event(
     requests, organisations and pairs that met at `earlier` events (default: the workspace's
     other plans) count as `matcher.events.problem` says. Participants who get fewer meetings
     than asked are reported; wanted pairs that did not fit are noted in `pairing_note`.
+    `candidates` are the plan's candidate meetings when already at hand (else computed).
     `progress` hears of each of the 3 steps (candidates, solving, reasons).
     """
     ensure_pairable(plan)
     progress(0, 3, f"正在为 {len(plan.participants)} 个参会方生成候选会谈")
-    candidates = candidate_meetings(plan, workspace, encoder)
+    if candidates is None:
+        candidates = candidate_meetings(plan, workspace, encoder)
     progress(1, 3, f"正在从 {len(candidates)} 个候选中求解配对")
     kept, record = _kept(plan, keep_scheduled)
     never = _never_meet(plan) | {m.key for m in record}
@@ -193,7 +196,8 @@ def _missed_wanted(plan: EventPlan, missed: set[frozenset[str]]) -> str | None:
     if not missed:
         return None
     names = sorted("与".join(plan.participant(p).name for p in sorted(key)) for key in missed)
-    return f"双方必见（或已接受邀请）但会谈名额或会场已满、未能安排：{'、'.join(names)}"
+    shown = "、".join(names[:10]) + (f"等 {len(names)} 对" if len(names) > 10 else "")
+    return f"双方必见（或已接受邀请）但会谈名额或会场已满、未能安排：{shown}"
 
 
 def _add_keywords(workspace: Workspace, meeting: Meeting) -> None:
