@@ -38,25 +38,30 @@ def _steps(progress: Progress, offset: int, total: int) -> Progress:
     return report
 
 
-def _pair(state: ServiceState, plan: EventPlan, progress: Progress) -> str:
-    pair_event(plan, state.workspace, state.encoder, progress=progress)
+def _pair(state: ServiceState, plan: EventPlan, progress: Progress, keep: bool = False) -> str:
+    pair_event(plan, state.workspace, state.encoder, progress=progress, keep_scheduled=keep)
     return f"配对：{len(plan.meetings)} 场会谈，总分 {plan.objective:.2f}"
 
 
-def _schedule(plan: EventPlan, progress: Progress) -> str:
+def _schedule(plan: EventPlan, progress: Progress, keep: bool = False) -> str:
     progress(0, 1, f"正在为 {len(plan.meetings)} 场会谈排程")
-    schedule_event(plan)
+    schedule_event(plan, keep_scheduled=keep)
     return f"排程：未排入 {len(plan.unplaced)} 场"
 
 
-def _work(state: ServiceState, verb: str, plan: EventPlan, progress: Progress) -> str:
-    """Run `verb` on `plan` in place; the audit detail."""
+def _work(
+    state: ServiceState, verb: str, plan: EventPlan, progress: Progress, keep: bool = False
+) -> str:
+    """Run `verb` on `plan` in place (`keep`: scheduled meetings stay exactly); the audit
+    detail."""
     if verb == "pair":
-        return _pair(state, plan, progress)
+        return _pair(state, plan, progress, keep)
     if verb == "schedule":
-        return _schedule(plan, progress)
-    detail = _pair(state, plan, _steps(progress, 0, 4))
-    return f"{detail}；{_schedule(plan, _steps(progress, 3, 4))}" if plan.meetings else detail
+        return _schedule(plan, progress, keep)
+    detail = _pair(state, plan, _steps(progress, 0, 4), keep)
+    if not plan.meetings:
+        return detail
+    return f"{detail}；{_schedule(plan, _steps(progress, 3, 4), keep)}"
 
 
 def _ensure_ready(plan: EventPlan, verb: str) -> None:
@@ -68,16 +73,21 @@ def _ensure_ready(plan: EventPlan, verb: str) -> None:
 
 def generate(
     state: ServiceState, event_id: str, verb: str, actor: int | None,
-    progress: Progress = quiet,
+    progress: Progress = quiet, allow_moves: bool = False,
 ) -> EventPlan:  # fmt: skip
     """Pair, schedule or regenerate (`verb`) the event and save it, unless it changed meanwhile.
 
-    Locked meetings stay where they are and removed pairs never come back (see the planner).
+    Locked meetings stay where they are and removed pairs never come back (see the planner);
+    on a published plan every scheduled meeting stays too, unless the organiser allowed
+    published meetings to move (`allow_moves`).
     """
     before = state.events.load(event_id)
     _ensure_ready(before, verb)
     plan = before.model_copy(deep=True)
-    detail = _work(state, verb, plan, progress)
+    keep = before.published and not allow_moves
+    detail = _work(state, verb, plan, progress, keep)
+    if keep:
+        detail = f"{detail}（已发布的会谈保持不变）"
 
     def change(current: EventPlan) -> str:
         if current != before:
@@ -106,8 +116,11 @@ def summary(plan: EventPlan) -> dict[str, Any]:
     }
 
 
-def start(state: ServiceState, event_id: str, verb: str, actor: int | None) -> Job:
-    """Queue `verb` on the event as a background job of this worker."""
+def start(
+    state: ServiceState, event_id: str, verb: str, actor: int | None, allow_moves: bool = False
+) -> Job:
+    """Queue `verb` on the event as a background job of this worker (`allow_moves`: see
+    `generate`)."""
     plan = state.events.load(event_id)
     _ensure_ready(plan, verb)
     running = state.jobs.active(tuple(VERBS), event_id)
@@ -120,5 +133,7 @@ def start(state: ServiceState, event_id: str, verb: str, actor: int | None) -> J
         )
     return state.jobs.submit(
         verb, event_id, actor,
-        lambda progress: summary(generate(state, event_id, verb, actor, progress)),
+        lambda progress: summary(
+            generate(state, event_id, verb, actor, progress, allow_moves)
+        ),
     )  # fmt: skip

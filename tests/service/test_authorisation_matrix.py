@@ -116,6 +116,11 @@ POLICY: dict[str, Rule] = {
     "POST /api/events/{event_id}/regenerate": STAFF_ONLY,
     "POST /api/events/{event_id}/meetings/{action}": STAFF_ONLY,
     "POST /api/events/{event_id}/publish": STAFF_ONLY,
+    "GET /api/events/{event_id}/restore": STAFF_ONLY,
+    "POST /api/events/{event_id}/restore/{index}": STAFF_ONLY,
+    "DELETE /api/events/{event_id}/participants/{participant_id}": STAFF_ONLY,
+    "POST /api/events/{event_id}/removals": STAFF_ONLY,
+    "PUT /api/events/{event_id}/settings": STAFF_ONLY,
     "GET /api/events/{event_id}/export/{name}": STAFF_ONLY,
     "GET /api/events/templates/participants.xlsx": STAFF_ONLY,
     "GET /api/events/{event_id}/agenda/{participant_id}.html": owner(*SCOPED),
@@ -131,6 +136,13 @@ POLICY: dict[str, Rule] = {
     "POST /api/events/{event_id}/choices/{participant_id}/requests/answer": Rule(
         SCOPED, frozenset()
     ),
+    # the event day: staff only
+    "POST /api/events/{event_id}/checkin": STAFF_ONLY,
+    "POST /api/events/{event_id}/day/mark": STAFF_ONLY,
+    "POST /api/events/{event_id}/day/absent": STAFF_ONLY,
+    "GET /api/events/{event_id}/day/repair": STAFF_ONLY,
+    "POST /api/events/{event_id}/day/repair": STAFF_ONLY,
+    "GET /api/events/{event_id}/board": STAFF_ONLY,
     # data files, indexes, jobs, keys, audit
     "POST /api/import": STAFF_ONLY,
     "GET /api/export/{kind}": STAFF_ONLY,
@@ -233,6 +245,12 @@ PROBES: dict[str, Probe] = {
     "POST /api/events/{event_id}/regenerate": Probe(event=NO_EVENT),
     "POST /api/events/{event_id}/meetings/{action}": Probe({"a": "E1", "b": "E2"}, event=NO_EVENT),
     "POST /api/events/{event_id}/publish": Probe({"published": True}, event=NO_EVENT),
+    "POST /api/events/{event_id}/restore/{index}": Probe(stale=True),
+    "DELETE /api/events/{event_id}/participants/{participant_id}": Probe(stale=True),
+    "POST /api/events/{event_id}/removals": Probe({"a": "E1", "b": "E2"}, stale=True),
+    "PUT /api/events/{event_id}/settings": Probe(
+        {"name": "矩阵活动", "date": "2026-12-04"}, stale=True
+    ),
     "POST /api/events/{event_id}/phase": Probe({"phase": "preferences"}, event=NO_EVENT),
     "PUT /api/events/{event_id}/choices/{participant_id}/picks": Probe({"picks": {}}, stale=True),
     "POST /api/events/{event_id}/choices/{participant_id}/requests": Probe(
@@ -241,6 +259,12 @@ PROBES: dict[str, Probe] = {
     "POST /api/events/{event_id}/choices/{participant_id}/requests/answer": Probe(
         {"other": "E2", "answer": "accept"}, stale=True
     ),
+    "POST /api/events/{event_id}/checkin": Probe({"participant_id": "E1"}, event=NO_EVENT),
+    "POST /api/events/{event_id}/day/mark": Probe(
+        {"a": "E1", "b": "E2", "status": "held"}, event=NO_EVENT
+    ),
+    "POST /api/events/{event_id}/day/absent": Probe({"participant_id": "E1"}, event=NO_EVENT),
+    "POST /api/events/{event_id}/day/repair": Probe({"from_slot": 0}, stale=True),
     "POST /api/import": Probe(files={"file": ("needs.csv", b"")}, params={"wait": "true"}),
     "POST /api/indexes/rebuild": Probe({"kinds": ["policy"]}, params={"wait": "true"}),
     "POST /api/keys": Probe({"role": "organiser", "name": "矩阵"}),
@@ -278,7 +302,7 @@ def path_values(path: str, tenant: str, role: str, probe: Probe, jobs: dict[str,
         "result_id": own["tech_result"], "product_id": own["product"], "offer_id": own["offer"],
         "event_id": probe.event, "action": "lock", "name": "pairing.csv",
         "participant_id": participant, "kind": "need", "key_id": "999999",
-        "job_id": jobs[tenant], "outcome_id": own["outcome"], "fmt": "html",
+        "job_id": jobs[tenant], "outcome_id": own["outcome"], "fmt": "html", "index": "0",
     }  # fmt: skip
 
 

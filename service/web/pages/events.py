@@ -126,6 +126,7 @@ def _context(plan: EventPlan, **extra: Any) -> dict[str, Any]:
         "by_slot": by_slot,
         "names": names,
         "must_meet": [sorted(pair) for pair in must],
+        "restore_entries": plan.restore,
         "placed": sum(m.slot is not None for m in detail.meetings),
         "locked": sum(m.locked for m in detail.meetings),
         "exports": list(EXPORT_LABELS.items()),
@@ -274,12 +275,15 @@ def add_by_chain(
 
 
 @router.post("/events/{event_id}/generate", response_class=HTMLResponse)
-def generate(request: Request, event_id: str, user: StaffUser) -> Response:
-    """生成配对与日程 / 重新生成: a background job (locked meetings kept in place), followed on
-    its progress page; a generation already running is followed instead."""
+def generate(
+    request: Request, event_id: str, user: StaffUser, allow_moves: Annotated[str, Form()] = ""
+) -> Response:
+    """生成配对与日程 / 重新生成: a background job (locked meetings kept in place; on a
+    published plan every scheduled one too, unless 「允许调整已发布的会谈」 is ticked),
+    followed on its progress page; a generation already running is followed instead."""
     state = service_state(request)
     try:
-        job = event_jobs.start(state, event_id, "regenerate", user.id)
+        job = event_jobs.start(state, event_id, "regenerate", user.id, allow_moves == "1")
     except ApiError as error:
         running = [d["job_id"] for d in error.details if isinstance(d, dict) and "job_id" in d]
         if not running:
