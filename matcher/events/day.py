@@ -63,7 +63,7 @@ def mark_meeting(
     meeting = _meeting(plan, a, b)
     absent = sorted(set(absent))
     if any(p not in (meeting.a, meeting.b) for p in absent):
-        raise InvalidValue("缺席方应为该会谈的一方")
+        raise InvalidValue([("absent", "缺席方应为该会谈的一方")])
     if status == "no_show" and not absent:
         absent = [meeting.a, meeting.b]
     meeting.status = status
@@ -220,7 +220,7 @@ def add_day_meetings(plan: EventPlan, proposal: Iterable[Meeting]) -> list[Meeti
     added = []
     for meeting in proposal:
         if meeting.slot is None or meeting.table is None:
-            raise InvalidValue("补排会谈缺少时段或桌号")
+            raise InvalidValue([("slot", "补排会谈缺少时段或桌号")])
         free = (
             meeting.key not in blocked
             and meeting.slot in venue.open_slots(meeting.a)
