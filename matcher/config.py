@@ -57,7 +57,7 @@ class Settings(BaseModel):
     )
     pq_m: int = Field(64, ge=1, description="PQ codes of ivfpq and opq: bytes per vector")
     rerank_factor: int = Field(
-        8,
+        16,
         ge=1,
         description="ivfpq and opq re-rank rerank_factor × k candidates with the exact vectors",
     )
