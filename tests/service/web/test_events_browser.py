@@ -58,6 +58,7 @@ def test_organiser_plans_an_event_and_the_enterprise_sees_its_agenda(login, web)
     expect(notice).to_contain_text("已锁定：青岛海鑫新能源科技有限公司 ↔ 中国石油大学（华东）")
     locked = web.state.events.load(event_id).meetings
     place = next((m.slot, m.table) for m in locked if m.locked)
+    page.once("dialog", lambda dialog: dialog.accept())  # 删除 asks for confirmation
     meetings.filter(has_text="青岛瑞视智能科技有限公司").get_by_role("button", name="删除").click()
     expect(notice).to_contain_text("该配对不会再被安排")
     expect(meetings).to_have_count(2)
