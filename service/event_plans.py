@@ -48,6 +48,7 @@ from matcher.events.participants import (
     participants_from_file,
 )
 from matcher.events.planner import add_must_meet, lock_meeting, remove_meeting
+from matcher.events.printed import CheckIn
 from matcher.ingest.problems import Problem
 from matcher.ingest.validate import translate_error
 from matcher.printing import content_security_policy
@@ -315,8 +316,12 @@ def _written(write: Callable[[Path], None]) -> bytes:
         return path.read_bytes()
 
 
-def render_export(plan: EventPlan, name: str) -> ExportFile:
-    """One of `EXPORT_NAMES` for the whole event."""
+CheckInOf = Callable[[EventPlan], CheckIn]
+"""How an event's printed agendas and name cards draw QR codes (`service.event_day`)."""
+
+
+def render_export(plan: EventPlan, name: str, checkin: CheckIn | None = None) -> ExportFile:
+    """One of `EXPORT_NAMES` for the whole event (with check-in QR codes when given)."""
     filename = f"{plan.event.id}-{name}"
     if name == "pairing.csv":
         content = _written(lambda p: write_csv(p, PAIRING_HEADER, pairing_rows(plan)))
@@ -329,11 +334,11 @@ def render_export(plan: EventPlan, name: str) -> ExportFile:
     if name == "table-plan.html":
         return printed(table_plan_html(plan), filename)
     if name == "agendas.html":  # the organiser's print: with the counterparts' contacts
-        return printed(agenda_html(plan, contacts=True), filename)
+        return printed(agenda_html(plan, contacts=True, checkin=checkin), filename)
     if name == "table-cards.html":
         return printed(table_cards_html(plan), filename)
     if name == "name-cards.html":
-        return printed(name_cards_html(plan), filename)
+        return printed(name_cards_html(plan, checkin), filename)
     raise NotFoundError(f"没有导出文件「{name}」，可选：{'、'.join(EXPORT_NAMES)}")
 
 
@@ -342,18 +347,30 @@ def participant_template() -> ExportFile:
     return ExportFile(_written(write_participant_template), XLSX, "参会方模板.xlsx")
 
 
-def export(state: ServiceState, event_id: str, name: str, actor: int | None) -> ExportFile:
+def export(
+    state: ServiceState,
+    event_id: str,
+    name: str,
+    actor: int | None,
+    checkin_of: CheckInOf | None = None,
+) -> ExportFile:
     """A whole-event export, audited."""
     plan = state.events.load(event_id)
-    file = render_export(plan, name)
+    file = render_export(plan, name, checkin_of(plan) if checkin_of else None)
     state.audit.record(actor, "export", "event", event_id, name)
     return file
 
 
 def agenda(
-    state: ServiceState, key: ApiKey, event_id: str, participant_id: str, fmt: str
+    state: ServiceState,
+    key: ApiKey,
+    event_id: str,
+    participant_id: str,
+    fmt: str,
+    checkin_of: CheckInOf | None = None,
 ) -> ExportFile:
-    """One participant's agenda as printable HTML or iCalendar, checked and audited."""
+    """One participant's agenda as printable HTML (with its QR code when `checkin_of` is
+    given) or iCalendar, checked and audited."""
     plan = state.events.load(event_id)
     ensure_agenda_access(key, plan, participant_id)
     safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in participant_id)
@@ -362,7 +379,9 @@ def agenda(
         file = ExportFile(agenda_ics(plan, participant_id).encode(), ICS, filename)
     else:
         contacts = is_staff(key) or plan.published  # counterparts' contacts once published
-        file = printed(agenda_html(plan, participant_id, contacts=contacts), filename)
+        checkin = checkin_of(plan) if checkin_of else None
+        page = agenda_html(plan, participant_id, contacts=contacts, checkin=checkin)
+        file = printed(page, filename)
     state.audit.record(key.id, "export", "event", event_id, f"日程 {participant_id}.{fmt}")
     return file
 

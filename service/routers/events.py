@@ -8,6 +8,7 @@ changes made here (participants, meetings, publishing, deleting) accept it back 
 from __future__ import annotations
 
 import tempfile
+from functools import partial
 from pathlib import Path as FilePath
 from typing import Annotated, Literal
 
@@ -16,7 +17,7 @@ from fastapi.responses import JSONResponse
 
 from matcher.errors import IngestError
 from matcher.events.model import EventPlan, Participant
-from service import event_jobs, event_plans
+from service import event_day, event_jobs, event_plans
 from service.auth import ROLE_LABELS
 from service.deps import CurrentKey, StaffKey, State
 from service.errors import forbidden, ingest_error_response
@@ -269,11 +270,13 @@ def publish(
 def export(event_id: EventId, name: ExportName, state: State, key: StaffKey) -> Response:
     """配对清单（CSV；XLSX 含配对清单、桌位图、席卡）、桌位图与全部日程（可打印的 HTML，
     A4）、桌卡与席卡（可打印的 HTML，每张 A4 两份，沿虚线裁开）、席卡（CSV）。"""
-    return _file(event_plans.export(state, event_id, name, key.id))
+    checkin = partial(event_day.checkin_for, state)  # QR codes on agendas and name cards
+    return _file(event_plans.export(state, event_id, name, key.id, checkin))
 
 
 def _agenda(state: State, key: ApiKey, event_id: str, participant_id: str, fmt: str) -> Response:
-    return _file(event_plans.agenda(state, key, event_id, participant_id, fmt))
+    checkin = partial(event_day.checkin_for, state)
+    return _file(event_plans.agenda(state, key, event_id, participant_id, fmt, checkin))
 
 
 @router.get(

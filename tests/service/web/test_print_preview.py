@@ -12,6 +12,7 @@ import pytest
 from openpyxl import load_workbook
 
 from matcher.events.model import Event, EventPlan, Meeting, Participant, make_slots
+from matcher.events.qr import checkin_code
 from matcher.fonts import WEB_FONT_FAMILY, WEB_FONT_URL
 from tests.conftest import REPO_ROOT
 
@@ -113,6 +114,23 @@ def test_agendas_print_on_a4_with_contacts(login, printed_event):
     assert result["pages"] == 2 * TABLES  # one A4 page per participant
     text = page.locator("section.agenda").first.inner_text()
     assert "联系方式" in text and "0532-88886666" in text and "0.73" not in text
+    assert page.locator("section.agenda .qr svg").count() == 2 * TABLES
+
+
+def test_qr_codes_carry_the_services_checkin_codes(login, web, printed_event):
+    from service.event_day import checkin_secret
+
+    secret = checkin_secret(web.state.settings.data_dir)
+    page = login("organiser")
+    page.goto(f"/api/events/{printed_event}/agenda/P3.html")
+    assert (
+        page.locator(".qr .code").inner_text()
+        == f"签到码 {checkin_code(secret, printed_event, 'P3')}"
+    )
+    page.goto(f"/api/events/{printed_event}/export/name-cards.html")
+    assert page.locator(".name-card .qr svg").count() == 2 * TABLES
+    codes = page.locator(".name-card .qr .code").all_inner_texts()
+    assert codes[5] == f"签到码 {checkin_code(secret, printed_event, 'P5')}"
 
 
 def test_table_plan_prints_one_landscape_page_per_slot(login, printed_event):
