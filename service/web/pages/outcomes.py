@@ -17,7 +17,7 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from matcher.errors import IngestError
 from matcher.events.model import EventPlan
@@ -32,6 +32,7 @@ from matcher.outcomes.model import (
 from matcher.outcomes.store import OutcomeError
 from matcher.types import CHAINS, DISTRICTS
 from service.errors import ApiError
+from service.finance_followup import finance_lines
 from service.outcomes import (
     ReportQuery,
     chart_png,
@@ -39,6 +40,7 @@ from service.outcomes import (
     import_followup_upload,
     overdue_items,
     readable_outcome,
+    record_finance,
     record_meeting,
 )
 from service.schemas.outcomes import ChangePublic
@@ -130,13 +132,16 @@ def outcomes_home(request: Request, user: StaffUser) -> HTMLResponse:
 
 
 def _event_page(
-    request: Request, event_id: str, result: dict[str, Any] | None = None, status: int = 200
-) -> HTMLResponse:
+    request: Request, event_id: str, result: dict[str, Any] | None = None, status: int = 200,
+    finance_error: str | None = None,
+) -> HTMLResponse:  # fmt: skip
     state = service_state(request)
     plan = state.events.load(event_id)
     rows = _rows(plan, state.outcomes.meeting_outcomes(event_id))
     surveys = survey_lines(state, plan)
-    context = {"plan": plan, "rows": rows, "result": result, "surveys": surveys, **LABELS}
+    finance = finance_lines(state, plan)
+    context = {"plan": plan, "rows": rows, "result": result, "surveys": surveys, **LABELS,
+               "finance_lines": finance, "finance_error": finance_error}  # fmt: skip
     return render(request, "outcomes_event.html", context, status_code=status)
 
 
@@ -329,3 +334,31 @@ def funnel_chart_png(request: Request, user: StaffUser) -> Response:
     query, _ = _query(request)
     png = chart_png(funnel_report(service_state(request), query))
     return Response(png, media_type="image/png", headers={"Cache-Control": "no-store"})
+
+
+@router.post("/events/{event_id}/outcomes/finance", response_class=HTMLResponse)
+def save_finance_outcome(
+    request: Request,
+    event_id: str,
+    user: StaffUser,
+    enterprise_id: Annotated[str, Form()],
+    product_id: Annotated[str, Form()],
+    status: Annotated[str, Form()] = "recommended",
+    amount: Annotated[str, Form()] = "",
+    first_loan: Annotated[str, Form()] = "",
+    version: Annotated[str, Form()] = "",
+) -> Response:
+    """融资对接结果 of one enterprise–product meeting (已申请 / 已获批 / 金额 / 首贷), if still
+    at the form's version; the follow-up page again, with the reason when it was refused."""
+    state = service_state(request)
+    state.events.load(event_id)
+    changes = {"status": status, "amount": amount.strip() or None, "first_loan": first_loan == "1",
+               "event_id": event_id}  # fmt: skip
+    expected = int(version) if version.strip().isdigit() else None
+    try:
+        record_finance(state, user, enterprise_id, product_id, changes, expected)
+    except OutcomeError as error:
+        reasons = "；".join(p.reason for p in error.problems) or str(error)
+        return _event_page(request, event_id, status=409 if error.stale else 422,
+                           finance_error=reasons)  # fmt: skip
+    return RedirectResponse(f"/events/{event_id}/outcomes#finance-outcomes", status_code=303)
