@@ -64,6 +64,13 @@ def test_absent_frees_places_and_repair_fills_them(service):
                   json={"participant_id": busiest})  # fmt: skip
     assert absent.status_code == 200, absent.text
     plan = service.state.events.load("EV-rp")
+    unmet = next(m for m in plan.meetings if busiest not in (m.a, m.b))
+
+    def forget(stored):  # a candidate pair the pairing left out
+        stored.meetings = [m for m in stored.meetings if m.key != unmet.key]
+        return "测试：去掉一场会谈"
+
+    plan = service.state.event_change("EV-rp", forget, None)
     missed = [m for m in plan.meetings if busiest in (m.a, m.b)]
     assert missed and all(m.status == "no_show" and m.no_show == [busiest] for m in missed)
     before = {(m.a, m.b, m.slot, m.table, m.status) for m in plan.meetings}
@@ -71,6 +78,7 @@ def test_absent_frees_places_and_repair_fills_them(service):
     assert proposal.status_code == 200, proposal.text
     shown = proposal.json()
     assert shown["from_slot"] == 0
+    assert frozenset((unmet.a, unmet.b)) in {frozenset((m["a"], m["b"])) for m in shown["meetings"]}
     assert all(busiest not in (m["a"], m["b"]) for m in shown["meetings"])
     stale = post(service, "/api/events/EV-rp/day/repair", json={"from_slot": 0},
                  headers={"If-Match": f'"{shown["version"] - 1}"'})  # fmt: skip
