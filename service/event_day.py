@@ -252,7 +252,7 @@ def board(plan: EventPlan, now: datetime | None = None) -> BoardPublic:
     moment = local_now(now)
     first = current_slot(plan, moment)
     return BoardPublic(
-        event_id=plan.event.id, name=plan.event.name, now=moment,
+        event_id=plan.event.id, name=plan.event.name, now=moment.replace(tzinfo=BEIJING),
         current=_board_slot(plan, first), next=_board_slot(plan, first + 1),
         checked_in=len(plan.checked_in), expected=len(plan.participants),
     )  # fmt: skip

@@ -39,7 +39,9 @@ def _steps(progress: Progress, offset: int, total: int) -> Progress:
 
 
 def _pair(state: ServiceState, plan: EventPlan, progress: Progress, keep: bool = False) -> str:
-    pair_event(plan, state.workspace, state.encoder, progress=progress, keep_scheduled=keep)
+    earlier = [p for p in state.events.list() if p.event.id != plan.event.id]  # met before
+    pair_event(plan, state.workspace, state.encoder, progress=progress, keep_scheduled=keep,
+               earlier=earlier)  # fmt: skip
     return f"配对：{len(plan.meetings)} 场会谈，总分 {plan.objective:.2f}"
 
 

@@ -207,8 +207,10 @@ def plan_events(
             id=spec.id, name=f"{spec.name}（模拟）", kind=spec.kind, chain=spec.chain,
             date=spec.day, venue="青岛国际会展中心", slots=make_slots(time(9), 20, 8, 5), tables=20,
         )  # fmt: skip
+        # Each simulated event is paired on its own (earlier=[]): the series models repeat
+        # visitors whose outcomes with the same counterparts the ranker learns from.
         plan = schedule_event(pair_event(EventPlan(event=event, participants=participants),
-                                         workspace, encoder))  # fmt: skip
+                                         workspace, encoder, earlier=[]))  # fmt: skip
         save_plan(workspace, plan)
         plans.append(plan)
     return plans

@@ -29,7 +29,19 @@ from service.versions import IfMatch, expected_version, tagged
 router = APIRouter(prefix="/events", tags=["对接活动"], responses=ERROR_RESPONSES)
 
 EventId = Annotated[str, Path(min_length=1, max_length=64, description="活动编号")]
-Now = Annotated[dt.datetime | None, Query(description="按此时间（北京时间）确定当前时段；空为现在")]
+NOW_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$"
+NOW_DESCRIPTION = "按此时间（北京时间，如 2026-12-03T09:30）确定当前时段；空为现在"
+Now = Annotated[str | None, Query(pattern=NOW_PATTERN, description=NOW_DESCRIPTION)]
+
+
+def clock(now: str | None) -> dt.datetime | None:
+    """The `now` parameter as a Beijing wall-clock time (`InvalidValue` when no such time)."""
+    if now is None:
+        return None
+    try:
+        return dt.datetime.fromisoformat(now)
+    except ValueError:
+        raise InvalidValue([("now", f"无法识别的时间「{now}」，应如 2026-12-03T09:30")]) from None
 
 
 @router.post("/{event_id}/checkin", response_model=CheckInPublic, summary="签到")
@@ -64,7 +76,7 @@ def mark_absent(
 ) -> RepairPublic:  # fmt: skip
     """参会方当天缺席：从 from_slot（空为当前时段）起其待进行的会谈记为缺席，空出的时段可补排。"""
     plan = event_day.absent(
-        state, event_id, body.participant_id, key.id, body.from_slot, now,
+        state, event_id, body.participant_id, key.id, body.from_slot, clock(now),
         expected_version(if_match),
     )  # fmt: skip
     tagged(response, plan.version)
@@ -76,7 +88,7 @@ def repair_proposal(
     event_id: EventId, state: State, key: StaffKey, response: Response, now: Now = None
 ) -> RepairPublic:
     """在当前及以后时段空出的桌位，为已签到的参会方补排新会谈，不移动任何已有会谈。"""
-    proposal = event_day.propose(state, event_id, now)
+    proposal = event_day.propose(state, event_id, clock(now))
     tagged(response, proposal.version)
     return proposal
 
@@ -98,4 +110,4 @@ def repair_confirm(
 @router.get("/{event_id}/board", response_model=BoardPublic, summary="会场大屏")
 def board(event_id: EventId, state: State, key: StaffKey, now: Now = None) -> BoardPublic:
     """当前（或即将开始的）时段与下一时段，按桌号排列，以及签到人数。"""
-    return event_day.board(state.events.load(event_id), now)
+    return event_day.board(state.events.load(event_id), clock(now))

@@ -53,6 +53,17 @@ BEYOND_THE_SCHEMA: dict[str, str] = {
     "POST /api/import": "文件内容逐行校验",
     "POST /api/events/{event_id}/participants/upload": "文件内容逐行校验",
     "POST /api/events/{event_id}/followup": "文件内容逐行校验",
+    "POST /api/events/{event_id}/phase": "阶段顺序：预排、发布、当天须已有日程，报名后须至少两个参会方",
+    "PUT /api/events/{event_id}/choices/{participant_id}/picks": "只在意向征集阶段、由参会方本人标记活动中的参会方",
+    "POST /api/events/{event_id}/choices/{participant_id}/requests": "只在邀请模式的意向征集阶段，由本人向活动中的参会方发出",
+    "POST /api/events/{event_id}/choices/{participant_id}/requests/answer": "须有对方发来的待答复邀请",
+    "POST /api/events/{event_id}/removals": "a、b 须为活动的参会方或已有的会谈",
+    "POST /api/events/{event_id}/restore/{index}": "序号须在恢复列表中",
+    "PUT /api/events/{event_id}/settings": "时段与桌数须容纳已排的会谈，最后一场须在当天结束",
+    "POST /api/events/{event_id}/checkin": "签到码或参会方编号二者须有其一，且属于该活动",
+    "POST /api/events/{event_id}/day/mark": "会谈须在活动的日程中",
+    "POST /api/events/{event_id}/day/absent": "参会方须在活动中，时段须在活动的时段内",
+    "POST /api/events/{event_id}/day/repair": "确认的补排须与所见方案的版本一致（If-Match）",
 }
 
 
