@@ -29,7 +29,9 @@ from service.versions import IfMatch, expected_version, tagged
 router = APIRouter(prefix="/events", tags=["对接活动"], responses=ERROR_RESPONSES)
 
 EventId = Annotated[str, Path(min_length=1, max_length=64, description="活动编号")]
-NOW_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$"
+NOW_PATTERN = (
+    r"^[1-9]\d{3}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$"
+)
 NOW_DESCRIPTION = "按此时间（北京时间，如 2026-12-03T09:30）确定当前时段；空为现在"
 Now = Annotated[str | None, Query(pattern=NOW_PATTERN, description=NOW_DESCRIPTION)]
 

@@ -64,6 +64,8 @@ BEYOND_THE_SCHEMA: dict[str, str] = {
     "POST /api/events/{event_id}/day/mark": "会谈须在活动的日程中",
     "POST /api/events/{event_id}/day/absent": "参会方须在活动中，时段须在活动的时段内",
     "POST /api/events/{event_id}/day/repair": "确认的补排须与所见方案的版本一致（If-Match）",
+    "GET /api/events/{event_id}/day/repair": "now 须为存在的日期（如没有 2 月 31 日）",
+    "GET /api/events/{event_id}/board": "now 须为存在的日期（如没有 2 月 31 日）",
 }
 
 
