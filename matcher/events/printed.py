@@ -33,6 +33,7 @@ TABLE_PLAN_COLUMNS = 5
 TABLE_PLAN_ROWS = 6  # 30 tables on one landscape page; more go on a next page of the slot
 _SCORE_REASONS = ("双方意愿：",)  # reasons that are only raw preference scores
 _RAW_NUMBER = re.compile(r"(?<=匹配度|相似度)\d+(\.\d+)?")
+_BARE_VERDICT = re.compile(r"(匹配度|相似度)（([^）]*)）")  # 「匹配度（匹配）」 → 「匹配度：匹配」
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ def agenda_reasons(reasons: list[str]) -> list[str]:
     for reason in reasons:
         if reason.startswith(_SCORE_REASONS):
             continue
-        kept.append(_RAW_NUMBER.sub("", reason))
+        kept.append(_BARE_VERDICT.sub(r"\1：\2", _RAW_NUMBER.sub("", reason)))
     return kept
 
 

@@ -49,6 +49,7 @@ def test_agenda_shows_reasons_not_raw_scores(plan):
     assert "需求「视觉检测」↔ 科技成果「缺陷识别」" in page
     assert "0.73" not in page and "0.734" not in page and "双方意愿" not in page
     assert agenda_reasons(["文本匹配度0.31，弱相关：仅供参考"]) == ["文本匹配度，弱相关：仅供参考"]
+    assert agenda_reasons(["匹配度0.82（匹配）"]) == ["匹配度：匹配"]
 
 
 def test_contacts_only_when_allowed(plan):
