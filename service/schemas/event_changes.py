@@ -53,5 +53,5 @@ class ChangeResult(BaseModel):
     """调整结果：说明与调整后的活动"""
 
     message: str = Field(description="做了什么")
-    event: EventDetail
+    event: EventDetail = Field(description="改动后的活动")
     restore: list[RestoreItem] = Field(default_factory=list, description="可恢复的删除")

@@ -162,11 +162,11 @@ def held_pairing(monkeypatch):
     started, release = threading.Event(), threading.Event()
     real = event_jobs.pair_event
 
-    def held(plan, workspace, encoder, progress):
+    def held(plan, workspace, encoder, progress, **options):
         progress(0, 3, WAITING)
         started.set()
         assert release.wait(60), "the test never released the pairing"
-        return real(plan, workspace, encoder, progress=progress)
+        return real(plan, workspace, encoder, progress=progress, **options)
 
     monkeypatch.setattr(event_jobs, "pair_event", held)
     yield started, release
