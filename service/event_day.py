@@ -12,8 +12,6 @@ through the outbox's dispatcher (`service.outbox.due_changes`).
 
 from __future__ import annotations
 
-import os
-import secrets
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote
@@ -41,6 +39,7 @@ from service.schemas.event_day import (
     DayMeeting,
     RepairPublic,
 )
+from service.secret_files import secret_file
 from service.state import ServiceState
 from storage.models import utc_now
 
@@ -49,24 +48,8 @@ SECRET_FILE = "checkin.key"
 
 # codes ----------------------------------------------------------------------------------------
 def checkin_secret(data_dir: Path) -> bytes:
-    """The service's check-in key: read, or created once (0600, atomically: a second
-    process that loses the race reads the winner's)."""
-    path = data_dir / SECRET_FILE
-    if not path.exists():
-        data_dir.mkdir(parents=True, exist_ok=True)
-        temp = data_dir / f".{SECRET_FILE}.{secrets.token_hex(6)}"
-        descriptor = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(secrets.token_bytes(32))
-            handle.flush()
-            os.fsync(handle.fileno())
-        try:
-            os.link(temp, path)
-        except FileExistsError:
-            pass
-        finally:
-            temp.unlink()
-    return path.read_bytes()
+    """The service's check-in key (`<data_dir>/checkin.key`, created once)."""
+    return secret_file(data_dir, SECRET_FILE)
 
 
 def _secret(state_or_secret: ServiceState | bytes) -> bytes:

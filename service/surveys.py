@@ -16,8 +16,6 @@ import base64
 import hashlib
 import hmac
 import json
-import os
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,6 +27,7 @@ from matcher.events.model import EventPlan, Meeting, Participant
 from matcher.outcomes.fields import display, label, stored
 from matcher.outcomes.model import meeting_outcome_id
 from matcher.outcomes.store import OutcomeError, Recorded
+from service.secret_files import secret_file
 from storage.models import utc_now
 from storage.surveys import Answers, Survey, SurveyStore
 
@@ -40,22 +39,8 @@ NOT_FOUND = "问卷链接无效或已失效"
 
 
 def survey_secret(data_dir: Path) -> bytes:
-    """The service's survey secret (32 random bytes, created once, readable by its owner)."""
-    path = data_dir / SECRET_FILE
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        pass
-    data_dir.mkdir(parents=True, exist_ok=True)
-    try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another worker made it meanwhile
-        return path.read_bytes()
-    with os.fdopen(descriptor, "wb") as file:
-        file.write(secrets.token_bytes(32))
-        file.flush()
-        os.fsync(file.fileno())
-    return path.read_bytes()
+    """The service's survey key (`<data_dir>/survey.secret`, created once)."""
+    return secret_file(data_dir, SECRET_FILE)
 
 
 def survey_token(secret: bytes, event_id: str, a: str, b: str, participant_id: str) -> str:
