@@ -27,6 +27,11 @@ _UNITS = {
     "age_years": "年",
     "amount": "万元",
     "term_months": "个月",
+    "invention_patents": "件",
+    "utility_patents": "件",
+    "rd_spend": "万元",
+    "rd_share": "%",
+    "tax_paid": "万元",
 }
 
 
@@ -49,6 +54,14 @@ def subject_values(
             "revenue": enterprise.revenue,
             "age_years": round(enterprise.age_years(today), 1),
             "whitelist": enterprise.whitelist,
+            "high_tech": enterprise.high_tech,
+            "invention_patents": enterprise.invention_patents,
+            "utility_patents": enterprise.utility_patents,
+            "rd_spend": enterprise.rd_spend,
+            "rd_share": enterprise.rd_share(),
+            "tax_paid": enterprise.tax_paid,
+            "tax_credit": enterprise.tax_credit,
+            "credit_flags": enterprise.credit_flags,
         }
     return values
 

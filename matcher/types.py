@@ -26,6 +26,12 @@ TIERS: tuple[str, ...] = (
     "创新型中小企业", "专精特新", "小巨人", "雏鹰", "瞪羚", "隐形独角兽", "独角兽",
 )  # fmt: skip
 SIZES: tuple[str, ...] = ("微型", "小型", "中型", "大型")
+# 纳税信用等级 as the tax bureau grades it (A best, D worst; M for new enterprises).
+TAX_CREDIT_GRADES: tuple[str, ...] = ("A", "B", "M", "C", "D")
+# Credit flags screened before any payout (免申即享) or loan; none of them is a good sign.
+CREDIT_FLAGS: tuple[str, ...] = (
+    "失信被执行人", "严重失信主体", "重大税收违法", "经营异常", "行政处罚",
+)  # fmt: skip
 TRANSFER_MODES: tuple[str, ...] = ("转让", "许可", "作价入股", "合作开发")
 PRODUCT_TYPES: tuple[str, ...] = (
     "信用贷", "抵押贷", "知识产权质押", "供应链金融", "首贷", "贴息", "担保贷", "融资租赁",
@@ -67,17 +73,27 @@ RULE_FIELDS: dict[str, str] = {
     "revenue": "营业收入",
     "age_years": "成立年限",
     "whitelist": "信贷白名单",
+    "high_tech": "高新技术企业",
+    "invention_patents": "发明专利",
+    "utility_patents": "实用新型专利",
+    "rd_spend": "研发费用",
+    "rd_share": "研发费用占营业收入比例",
+    "tax_paid": "纳税额",
+    "tax_credit": "纳税信用等级",
+    "credit_flags": "失信及不良记录",
     "amount": "融资金额",
     "term_months": "融资期限",
     "collateral": "担保方式",
 }
 RuleField = Literal[
     "tiers", "chain", "district", "size", "employees", "revenue", "age_years", "whitelist",
-    "amount", "term_months", "collateral",
+    "high_tech", "invention_patents", "utility_patents", "rd_spend", "rd_share", "tax_paid",
+    "tax_credit", "credit_flags", "amount", "term_months", "collateral",
 ]  # fmt: skip
 # The rule fields compared by size (ge, le, between).
 NUMERIC_RULE_FIELDS: tuple[str, ...] = (
-    "employees", "revenue", "age_years", "amount", "term_months",
+    "employees", "revenue", "age_years", "invention_patents", "utility_patents", "rd_spend",
+    "rd_share", "tax_paid", "amount", "term_months",
 )  # fmt: skip
 CheckStatus = Literal["passed", "failed", "unknown"]
 RuleOp = Literal["in", "not_in", "ge", "le", "eq", "between"]
@@ -165,8 +181,43 @@ class Enterprise(Record):
     founded: date
     description: str
     whitelist: bool = False
+    # Facts policies test; None is "not known" (a rule on it is to be verified, never passed).
+    high_tech: bool | None = Field(default=None, description="高新技术企业")
+    invention_patents: int | None = Field(default=None, ge=0, description="发明专利，件")
+    utility_patents: int | None = Field(default=None, ge=0, description="实用新型专利，件")
+    rd_spend: float | None = Field(default=None, ge=0, description="上年度研发费用，万元")
+    tax_paid: float | None = Field(default=None, ge=0, description="上年度纳税额，万元")
+    tax_credit: str | None = Field(default=None, description="纳税信用等级：A、B、M、C、D")
+    credit_flags: list[str] | None = Field(
+        default=None, description="失信及不良记录（空列表 = 已核查无记录；None = 未核查）"
+    )
+    contact_name: str | None = Field(default=None, max_length=40, description="联系人")
+    contact_phone: str | None = Field(default=None, max_length=40, description="联系电话")
+    contact_email: str | None = Field(default=None, max_length=120, description="联系邮箱")
 
     _text = field_validator("name", "description")(_require_text)
+
+    @field_validator("tax_credit")
+    @classmethod
+    def _known_tax_credit(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        return _require_member(value.strip().upper().removesuffix("级"), TAX_CREDIT_GRADES,
+                               "纳税信用等级")  # fmt: skip
+
+    @field_validator("credit_flags")
+    @classmethod
+    def _known_credit_flags(cls, value: list[str] | None) -> list[str] | None:
+        if value is None:
+            return None
+        flags = [f.strip() for f in value if f.strip() and f.strip() not in ("无", "无记录")]
+        return [_require_member(flag, CREDIT_FLAGS, "不良记录") for flag in flags]
+
+    def rd_share(self) -> float | None:
+        """R&D spend as a percentage of revenue, when both are known (revenue above 0)."""
+        if self.rd_spend is None or not self.revenue:
+            return None
+        return round(100 * self.rd_spend / self.revenue, 2)
 
     @field_validator("credit_code")
     @classmethod

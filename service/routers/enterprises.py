@@ -1,5 +1,6 @@
-"""企业: CRUD; an enterprise with needs or offers cannot be deleted; its credit code, tiers
-and credit-whitelist flag (what the bureau certifies) are changed by staff only."""
+"""企业: CRUD; an enterprise with needs or offers cannot be deleted; what the bureau
+certifies (credit code, tiers, credit whitelist, 高新 status, tax paid and grade, credit flags)
+is changed by staff only."""
 
 from __future__ import annotations
 
@@ -32,6 +33,16 @@ router = crud_router(
         public=EnterprisePublic,
         filters=enterprise_filters,
         before_delete=_no_dependants,
-        staff_fields=frozenset({"credit_code", "tiers", "whitelist"}),
+        staff_fields=frozenset(
+            {
+                "credit_code",
+                "tiers",
+                "whitelist",
+                "high_tech",
+                "tax_paid",
+                "tax_credit",
+                "credit_flags",
+            }
+        ),
     )
 )

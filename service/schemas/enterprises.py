@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from matcher.types import CHAINS, DISTRICTS, SIZES, TIERS
+from matcher.types import CHAINS, CREDIT_FLAGS, DISTRICTS, SIZES, TAX_CREDIT_GRADES, TIERS
 from service.schemas.common import ApiModel, partial_model
 from service.schemas.fields import (
     CREDIT_CODE,
@@ -59,6 +59,32 @@ class EnterpriseFields(ApiModel):
         json_schema_extra=NOT_BLANK,
     )
     whitelist: bool = Field(False, description="是否在信贷白名单中", examples=[True])
+    high_tech: bool | None = Field(
+        None, description="是否高新技术企业（空 = 未核实）", examples=[True]
+    )
+    invention_patents: int | None = Field(None, ge=0, description="发明专利，件", examples=[3])
+    utility_patents: int | None = Field(None, ge=0, description="实用新型专利，件", examples=[12])
+    rd_spend: float | None = Field(None, ge=0, description="上年度研发费用，万元", examples=[260])
+    tax_paid: float | None = Field(None, ge=0, description="上年度纳税额，万元", examples=[85])
+    tax_credit: str | None = Field(
+        None,
+        description=f"纳税信用等级，可选：{'、'.join(TAX_CREDIT_GRADES)}（空 = 未核实）",
+        examples=["A"],
+        json_schema_extra=one_of([*TAX_CREDIT_GRADES, None]),
+    )
+    credit_flags: list[str] | None = Field(
+        None,
+        description=f"失信及不良记录：{'、'.join(CREDIT_FLAGS)}；[] = 已核查无记录，空 = 未核查",
+        examples=[[]],
+        json_schema_extra=each_of(CREDIT_FLAGS),
+    )
+    contact_name: str | None = Field(None, max_length=40, description="联系人", examples=["王经理"])
+    contact_phone: str | None = Field(
+        None, max_length=40, description="联系电话", examples=["0532-88886666"]
+    )
+    contact_email: str | None = Field(
+        None, max_length=120, description="联系邮箱", examples=["contact@example.cn"]
+    )
 
 
 class EnterpriseCreate(EnterpriseFields):
