@@ -36,6 +36,10 @@ from service.routers import (
     offers,
     outcomes,
     policies,
+    policy_calculator,
+    policy_reach,
+    policy_rounds,
+    policy_rules,
     products,
     recommendations,
     reports,
@@ -78,7 +82,8 @@ def api_router() -> APIRouter:
     """Every `/api` router."""
     api = APIRouter(prefix="/api")
     for module in (
-        enterprises, needs, tech_results, products, policies, offers, recommendations,
+        enterprises, needs, tech_results, products, policy_calculator, policy_reach,
+        policy_rounds, policy_rules, policies, offers, recommendations,
         event_choice, event_day, event_notify, event_changes, events, imports, indexes, jobs,
         keys, audit, outcomes, reports,
     ):  # fmt: skip

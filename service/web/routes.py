@@ -19,6 +19,9 @@ from service.web.pages import (
     login,
     mine,
     outcomes,
+    policies,
+    policy_rounds,
+    policy_rules,
     records,
     static,
 )
@@ -26,6 +29,6 @@ from service.web.pages import (
 router = APIRouter(include_in_schema=False)
 for _module in (
     static, login, imports, jobs, event_choice, event_day, event_notify, event_changes, events,
-    outcomes, mine, records, lists,
+    outcomes, policy_rules, policy_rounds, policies, mine, records, lists,
 ):  # fmt: skip
     router.include_router(_module.router)
