@@ -6,8 +6,9 @@ no-show and participants absent, and fill the freed places with new meetings amo
 checked in (`matcher.events.day`): the proposal is computed from the stored plan at a version,
 and confirming recomputes it under the plan's lock at that version, so what is confirmed is
 what was shown. Every change goes through `ServiceState.event_change` and is audited.
-New day meetings of a published event reach participants as changed-meeting notices
-through the outbox's dispatcher (`service.outbox.due_changes`).
+New day meetings of a published event, and meetings freed because one side did not come,
+are queued at once as changed-meeting notices to the participants concerned
+(`service.outbox.enqueue_changes`; dedupe keys keep the dispatcher from queueing them again).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from matcher.events.printed import CheckIn
 from matcher.events.qr import checkin_code, qr_svg
 from service.event_choice import candidates
 from service.notify_texts import BEIJING
-from service.outbox import link
+from service.outbox import enqueue_changes, link
 from service.schemas.event_day import (
     BoardMeeting,
     BoardPublic,
@@ -87,6 +88,13 @@ def participant_by_code(secret: bytes, plan: EventPlan, code: str) -> str:
 
 
 # the clock ------------------------------------------------------------------------------------
+def _notify(state: ServiceState, plan: EventPlan, now: datetime | None = None) -> EventPlan:
+    """Queue the change notices that the day's change makes due (published events)."""
+    if plan.published:
+        enqueue_changes(state, plan.event.id, local_now(now).replace(tzinfo=BEIJING))
+    return plan
+
+
 def local_now(at: datetime | None = None) -> datetime:
     """Beijing wall-clock time (naive) of `at`, default now."""
     moment = at or utc_now()
@@ -145,7 +153,7 @@ def mark(
         suffix = f"（缺席：{who}）" if who else ""
         return f"会谈 {meeting.a}—{meeting.b} 标为{MEETING_STATUS_LABELS[status]}{suffix}"
 
-    return state.event_change(event_id, change, actor, expected)
+    return _notify(state, state.event_change(event_id, change, actor, expected))
 
 
 def absent(
@@ -167,7 +175,7 @@ def absent(
         name = plan.participant(participant_id).name
         return f"{name}当天缺席：空出 {len(freed)} 场会谈"
 
-    return state.event_change(event_id, change, actor, expected)
+    return _notify(state, state.event_change(event_id, change, actor, expected), now)
 
 
 def _day_meeting(plan: EventPlan, meeting: Meeting) -> DayMeeting:
@@ -202,7 +210,7 @@ def confirm(
         added.extend(add_day_meetings(plan, propose_day_meetings(plan, found, from_slot)))
         return f"活动当天补排空档：新增 {len(added)} 场会谈"
 
-    plan = state.event_change(event_id, change, actor, expected)
+    plan = _notify(state, state.event_change(event_id, change, actor, expected))
     return RepairPublic(
         from_slot=from_slot, meetings=[_day_meeting(plan, m) for m in added], version=plan.version
     )

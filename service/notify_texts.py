@@ -127,15 +127,20 @@ def compose(
                 f"{_agenda(plan, participant)}{go}")  # fmt: skip
         return Text(f"{event.name}：正式日程", body + SIGNATURE)
     assert meeting is not None, kind
+    line = meeting_line(plan, meeting, participant.id)
     if kind == "changed_meeting":
         other = _names(plan).get(counterpart(meeting, participant.id))
         name = other.name if other else counterpart(meeting, participant.id)
-        if meeting.slot is None or meeting.status == "cancelled":
+        if meeting.slot is not None and meeting.status == "no_show":
+            slot = plan.event.slots[meeting.slot].label()
+            change = f"「{name}」未能到场，您与其在 {slot} 的会谈取消。"
+        elif meeting.slot is None or meeting.status == "cancelled":
             change = f"您与「{name}」的会谈已取消。"
+        elif meeting.origin == "day":
+            change = f"活动当天为您新增一场会谈：\n\n  {line}"
         else:
-            change = f"您的会谈已调整为：\n\n  {meeting_line(plan, meeting, participant.id)}"
+            change = f"您的会谈已调整为：\n\n  {line}"
         return Text(f"{event.name}：会谈变更", f"{hello}「{event.name}」{change}{go}" + SIGNATURE)
-    line = meeting_line(plan, meeting, participant.id)
     if kind == "reminder":
         body = f"{hello}您在「{event.name}」的下一场会谈即将开始：\n\n  {line}{go}"
         return Text(f"{event.name}：会谈提醒 {line.split()[0]}", body + SIGNATURE)

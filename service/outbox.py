@@ -66,8 +66,8 @@ def pair_key(meeting: Meeting) -> str:
 
 
 def placed(meeting: Meeting | None) -> list[int | None] | None:
-    """Where a meeting is, as announced (None: not taking place)."""
-    if meeting is None or meeting.slot is None or meeting.status == "cancelled":
+    """Where a meeting is, as announced (None: not taking place: cancelled, or a no-show)."""
+    if meeting is None or meeting.slot is None or meeting.status in ("cancelled", "no_show"):
         return None
     return [meeting.slot, meeting.table]
 
@@ -204,9 +204,13 @@ def due_surveys(
     return messages
 
 
-def due_changes(plan: EventPlan, sent: list[OutboxMessage]) -> list[NewMessage]:
+def due_changes(
+    plan: EventPlan, sent: list[OutboxMessage], now: datetime | None = None
+) -> list[NewMessage]:
     """Change notices: for each participant told its final agenda, each of its meetings that
-    is now somewhere else (or new, or cancelled) than it was last told."""
+    is now somewhere else (moved, new on the event day, cancelled, or freed because the other
+    side did not come) than it was last told. A participant is not told of its own no-show,
+    and nobody of a meeting whose slot ended before `now`."""
     if not plan.published:
         return []
     announced: dict[str, dict[str, list | None]] = {}
@@ -227,12 +231,30 @@ def due_changes(plan: EventPlan, sent: list[OutboxMessage]) -> list[NewMessage]:
             at = placed(now_at.get(key))
             if told.get(key) == at or key not in meetings:
                 continue
+            meeting = meetings[key]
+            if participant.id in meeting.no_show or _over(plan, meeting, now):
+                continue
             scope = f"{key}@{json.dumps(at)}"
             payload = {"meeting": key, "at": at}
             messages += _messages(
-                plan, "changed_meeting", participant, meetings[key], scope, payload=payload
+                plan, "changed_meeting", participant, meeting, scope, payload=payload
             )
     return messages
+
+
+def _over(plan: EventPlan, meeting: Meeting, now: datetime | None) -> bool:
+    if now is None or meeting.slot is None:
+        return False
+    return slot_times(plan.event, meeting.slot)[1] <= now
+
+
+def enqueue_changes(state: ServiceState, event_id: str, now: datetime) -> int:
+    """Enqueue the event's change notices due at `now` (the event day's changes send them at
+    once rather than at the dispatcher's next round); returns how many were added."""
+    store = OutboxStore(state.engine)
+    plan = state.events.load(event_id)
+    told = store.messages(event_id, ANNOUNCED_KINDS)
+    return store.enqueue(due_changes(plan, told, now), utc_now())
 
 
 # sending --------------------------------------------------------------------------------------
@@ -282,7 +304,7 @@ def dispatch(state: ServiceState, now: datetime, event_id: str | None = None) ->
         known = {m.dedupe_key for m in store.messages(plan.event.id, ["survey"])}
         surveys += store.enqueue(due_surveys(state, plan, now, known), utc_now())
         told = store.messages(plan.event.id, ANNOUNCED_KINDS)
-        changes += store.enqueue(due_changes(plan, told), utc_now())
+        changes += store.enqueue(due_changes(plan, told, now), utc_now())
     sent = failed = 0
     while (message := store.claim(utc_now(), event_id)) is not None:
         crash_point("notify.claimed")

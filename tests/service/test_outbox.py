@@ -219,3 +219,70 @@ def test_outbox_page_is_for_staff_and_resends_one_message(world):
     bad = world.service.client.post("/events/EV-N5/notifications/send", data={"kind": "x"},
                                     headers=staff)  # fmt: skip
     assert bad.status_code == 422 and "未知的通知类型" in bad.text
+
+
+def _mails_since(world: World, before: int, subject: str) -> dict[str, str]:
+    """Email address → body of the mails with `subject` that arrived after `before`."""
+    return {
+        str(mail["To"]): mail.get_content()
+        for mail in world.inbox.messages[before:]
+        if str(mail["Subject"]).endswith(subject)
+    }
+
+
+def _told_final(world: World, event_id: str) -> None:
+    _post(world, f"/api/events/{event_id}/notifications/final_agenda")
+    _post(world, f"/api/events/{event_id}/notifications/dispatch")
+
+
+def test_a_no_show_tells_the_other_side_at_once_and_once(world):
+    published_event(world.service, "EV-N6")
+    state = world.service.state
+    plan = _plan(world, "EV-N6")
+    meeting = next(m for m in plan.meetings if m.slot is not None)
+    _told_final(world, "EV-N6")
+    before = len(world.inbox.messages)
+    absent = _post(world, "/api/events/EV-N6/day/absent?now=2026-12-03T08:00:00",
+                   json={"participant_id": meeting.a})  # fmt: skip
+    assert absent.status_code == 200, absent.text
+    queued = OutboxStore(state.engine).messages("EV-N6", ["changed_meeting"])
+    assert {m.participant_id for m in queued} == {meeting.b}  # the absentee is not told
+    done = _post(world, "/api/events/EV-N6/notifications/dispatch").json()
+    assert done["changes"] == 0 and done["sent"] == len(queued)  # queued by the mark already
+    mails = _mails_since(world, before, "会谈变更")
+    slot = plan.event.slots[meeting.slot].label()
+    name = plan.participant(meeting.a).name
+    assert f"「{name}」未能到场，您与其在 {slot} 的会谈取消" in mails[CONTACTS[meeting.b][2]]
+    again = _post(world, "/api/events/EV-N6/notifications/dispatch").json()
+    assert again["sent"] == 0 and again["changes"] == 0  # nothing is sent twice
+
+
+def test_day_meetings_are_announced_to_both_sides_once(world):
+    published_event(world.service, "EV-N7")
+    state = world.service.state
+    left_out = next(m for m in _plan(world, "EV-N7").meetings if m.slot is not None)
+
+    def forget(stored: EventPlan) -> str:  # a candidate pair the pairing left out
+        stored.meetings = [m for m in stored.meetings if m.key != left_out.key]
+        return "测试：去掉一场会谈"
+
+    state.event_change("EV-N7", forget, None)
+    _told_final(world, "EV-N7")
+    for side in (left_out.a, left_out.b):
+        _post(world, "/api/events/EV-N7/checkin", json={"participant_id": side})
+    before = len(world.inbox.messages)
+    shown = world.service.request("organiser", "GET", "/api/events/EV-N7/day/repair").json()
+    confirmed = _post(world, "/api/events/EV-N7/day/repair", json={"from_slot": shown["from_slot"]},
+                      headers={"If-Match": f'"{shown["version"]}"'})  # fmt: skip
+    assert confirmed.status_code == 200, confirmed.text
+    (day,) = confirmed.json()["meetings"]
+    assert {day["a"], day["b"]} == {left_out.a, left_out.b}
+    done = _post(world, "/api/events/EV-N7/notifications/dispatch").json()
+    assert done["changes"] == 0 and done["sent"] > 0  # queued by the confirmation already
+    mails = _mails_since(world, before, "会谈变更")
+    for side, other in ((day["a"], day["b_name"]), (day["b"], day["a_name"])):
+        body = mails[CONTACTS[side][2]]
+        assert "活动当天为您新增一场会谈" in body and f"与「{other}」" in body
+        assert f"{day['slot_label']}  {day['table']}号桌" in body
+    again = _post(world, "/api/events/EV-N7/notifications/dispatch").json()
+    assert again["sent"] == 0 and again["changes"] == 0
